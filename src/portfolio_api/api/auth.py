@@ -1,0 +1,39 @@
+from fastapi import APIRouter
+
+from portfolio_api.api.errors import error_responses
+from portfolio_api.dependencies import AuthServiceDep, CurrentUser
+from portfolio_api.models.auth import (
+    LoginRequest,
+    LoginResponse,
+    MessageResponse,
+    RefreshRequest,
+    RefreshResponse,
+    UserPublic,
+)
+
+router = APIRouter(prefix="/auth", tags=["Authentication"])
+
+
+@router.post("/login", responses=error_responses(400, 401, 403, 429, 503))
+def login(body: LoginRequest, auth: AuthServiceDep) -> LoginResponse:
+    """Sign in with email and password; send the returned `token` as `Authorization: Bearer`."""
+    return LoginResponse.of_sign_in(auth.login(email=body.email, password=body.password))
+
+
+@router.post("/refresh", responses=error_responses(400, 401, 429, 503))
+def refresh(body: RefreshRequest, auth: AuthServiceDep) -> RefreshResponse:
+    """Trade the refresh token for a new ID token and access token."""
+    return RefreshResponse.of(auth.refresh(refresh_token=body.refresh_token))
+
+
+@router.post("/logout", responses=error_responses(401, 503))
+def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
+    """Sign out everywhere: refresh tokens stop working and earlier ID tokens are refused."""
+    auth.logout(principal=user)
+    return MessageResponse(message="Successfully logged out")
+
+
+@router.get("/me", responses=error_responses(401, 503))
+async def me(user: CurrentUser) -> UserPublic:
+    """The signed-in user, with `role` set to `owner` for members of the owner group."""
+    return UserPublic.of(user)

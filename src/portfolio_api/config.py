@@ -1,0 +1,110 @@
+"""Settings: read once from the environment, validated before the app serves anything."""
+
+from functools import lru_cache
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Environment = Literal["local", "test", "dev", "staging", "prod"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+DEFAULT_CORS_ORIGINS = (
+    "https://patrickcmd.dev",
+    "https://www.patrickcmd.dev",
+    "http://localhost:5173",
+    "http://localhost:8080",
+)
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or invalid; the message names every offending variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
+
+    environment: Environment = "dev"
+    log_level: LogLevel = "INFO"
+    aws_region: NonEmpty = "us-east-1"
+
+    dynamodb_table_name: NonEmpty
+    dynamodb_endpoint_url: str | None = None
+
+    cognito_user_pool_id: NonEmpty
+    cognito_client_id: NonEmpty
+    cognito_region: str | None = None
+    cognito_endpoint_url: str | None = None
+    cognito_jwks_url: str | None = None
+
+    owner_group: NonEmpty = "owner"
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = DEFAULT_CORS_ORIGINS
+
+    token_leeway_seconds: int = Field(default=0, ge=0, le=300)
+    jwks_refetch_interval_seconds: float = Field(default=10.0, ge=1.0)
+    jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    id_token_max_lifetime_seconds: int = Field(default=86_400, ge=300, le=86_400)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        if not origins:
+            raise ValueError("must list at least one origin")
+        for origin in origins:
+            _require_http_url(origin, allow_path=False)
+        return origins
+
+    @field_validator("dynamodb_endpoint_url", "cognito_endpoint_url", "cognito_jwks_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        _require_http_url(value, allow_path=True)
+        return value
+
+    @property
+    def cognito_pool_region(self) -> str:
+        return self.cognito_region or self.aws_region
+
+    @property
+    def cognito_issuer(self) -> str:
+        """Cognito, and moto too, put this AWS-form issuer in `iss` whatever the endpoint."""
+        region, pool = self.cognito_pool_region, self.cognito_user_pool_id
+        return f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+
+    @property
+    def jwks_url(self) -> str:
+        return self.cognito_jwks_url or f"{self.cognito_issuer}/.well-known/jwks.json"
+
+
+def _require_http_url(value: str, *, allow_path: bool) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    if not allow_path and (parts.path not in ("", "/") or parts.query or parts.fragment):
+        raise ValueError(f"{value!r} must be a bare origin, scheme://host[:port]")
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(f"Invalid configuration: {problems}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,66 @@
+"""Wiring: one set of clients, repositories and services per app, built from Settings."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from portfolio_api.config import Settings
+from portfolio_api.core.clock import Clock, SystemClock
+from portfolio_api.core.security import HttpJwksSource, JwksSource, TokenVerifier
+from portfolio_api.repositories.aws import create_cognito_client, create_dynamodb_client
+from portfolio_api.repositories.cognito import CognitoIdentityProvider
+from portfolio_api.repositories.health import TableProbe
+from portfolio_api.repositories.sessions import SessionRepository
+from portfolio_api.services.auth import AuthService
+from portfolio_api.services.health import HealthService
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+@dataclass(frozen=True, kw_only=True)
+class Container:
+    settings: Settings
+    auth: AuthService
+    health: HealthService
+
+
+def build_container(
+    settings: Settings,
+    *,
+    dynamodb: "DynamoDBClient | None" = None,
+    cognito: "CognitoIdentityProviderClient | None" = None,
+    jwks: JwksSource | None = None,
+    clock: Clock | None = None,
+) -> Container:
+    """Every argument after `settings` swaps one outside dependency, for tests."""
+    clock = clock or SystemClock()
+    dynamodb = dynamodb or create_dynamodb_client(settings)
+    table = settings.dynamodb_table_name
+    jwks = jwks or HttpJwksSource(
+        url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds
+    )
+    verifier = TokenVerifier(
+        issuer=settings.cognito_issuer,
+        audience=settings.cognito_client_id,
+        jwks=jwks
+        or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
+        clock=clock,
+        leeway_seconds=settings.token_leeway_seconds,
+        refetch_interval_seconds=settings.jwks_refetch_interval_seconds,
+    )
+    identity = CognitoIdentityProvider(
+        client=cognito or create_cognito_client(settings),
+        user_pool_id=settings.cognito_user_pool_id,
+        client_id=settings.cognito_client_id,
+    )
+    auth = AuthService(
+        identity=identity,
+        verifier=verifier,
+        sessions=SessionRepository(client=dynamodb, table_name=table),
+        clock=clock,
+        owner_group=settings.owner_group,
+        id_token_max_lifetime_seconds=settings.id_token_max_lifetime_seconds,
+    )
+    health = HealthService(probe=TableProbe(client=dynamodb, table_name=table))
+    return Container(settings=settings, auth=auth, health=health)

@@ -1,0 +1,48 @@
+"""Domain errors. Services and repositories raise these; `api.errors` alone maps them to HTTP."""
+
+from collections.abc import Mapping
+
+from pydantic import JsonValue
+
+
+class DomainError(Exception):
+    def __init__(self, message: str, *, details: Mapping[str, JsonValue] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = dict(details) if details is not None else None
+
+
+class NotAuthenticated(DomainError):
+    """No credentials were presented where they are required."""
+
+
+class InvalidToken(NotAuthenticated):
+    """A bearer token was presented and refused."""
+
+
+class InvalidCredentials(DomainError):
+    """Wrong password, unknown user, or a refresh token that no longer works."""
+
+
+class SignInChallenge(DomainError):
+    """Cognito wants an extra step (new password, MFA...) that this API does not complete."""
+
+    def __init__(self, challenge: str) -> None:
+        super().__init__(
+            f"Sign-in needs the {challenge} step, which this API does not perform. "
+            "Complete it in Cognito, then sign in again.",
+            details={"challenge": challenge},
+        )
+        self.challenge = challenge
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but not allowed to do this."""
+
+
+class RateLimited(DomainError):
+    """An upstream service is throttling us; the caller should retry later."""
+
+
+class DependencyUnavailable(DomainError):
+    """An upstream service (Cognito, its JWKS, DynamoDB) cannot be reached."""

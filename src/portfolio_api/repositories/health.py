@@ -1,0 +1,29 @@
+"""Whether the table answers: one GetItem of a key that never exists (0.5 RCU)."""
+
+import logging
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+logger = logging.getLogger(__name__)
+
+
+class TableProbe:
+    def __init__(self, *, client: "DynamoDBClient", table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def table_answers(self) -> bool:
+        try:
+            self._client.get_item(
+                TableName=self._table,
+                Key={"PK": {"S": "HEALTH"}, "SK": {"S": "PROBE"}},
+                ProjectionExpression="PK",
+            )
+        except (BotoCoreError, ClientError):
+            logger.warning("health probe: the table did not answer", exc_info=True)
+            return False
+        return True

@@ -1,0 +1,74 @@
+"""Sign-in rules: who the caller is, and what a logout revokes."""
+
+import math
+
+from portfolio_api.core.clock import Clock
+from portfolio_api.core.errors import DependencyUnavailable, InvalidToken
+from portfolio_api.core.security import IdTokenClaims, TokenVerifier
+from portfolio_api.models.identity import Principal, SignIn, TokenSet
+from portfolio_api.repositories.cognito import CognitoIdentityProvider
+from portfolio_api.repositories.sessions import SessionRepository
+
+
+class AuthService:
+    def __init__(
+        self,
+        *,
+        identity: CognitoIdentityProvider,
+        verifier: TokenVerifier,
+        sessions: SessionRepository,
+        clock: Clock,
+        owner_group: str,
+        id_token_max_lifetime_seconds: int,
+    ) -> None:
+        self._identity = identity
+        self._verifier = verifier
+        self._sessions = sessions
+        self._clock = clock
+        self._owner_group = owner_group
+        self._max_lifetime = id_token_max_lifetime_seconds
+
+    def login(self, *, email: str, password: str) -> SignIn:
+        for _ in range(2):
+            tokens, refresh_token = self._identity.password_sign_in(email=email, password=password)
+            claims = self._verifier.verify(tokens.id_token)
+            if not self._is_revoked(claims):
+                principal = self._principal(claims)
+                return SignIn(principal=principal, tokens=tokens, refresh_token=refresh_token)
+            # `iat` has whole seconds: a token issued in the same second as a logout looks
+            # revoked. Sign in again once the clock has passed that second.
+            now = self._clock.now().timestamp()
+            self._clock.sleep(math.floor(now) + 1 - now)
+        raise DependencyUnavailable("Sign-in raced a sign-out of the same user; retry")
+
+    def refresh(self, *, refresh_token: str) -> TokenSet:
+        return self._identity.refresh(refresh_token=refresh_token)
+
+    def logout(self, *, principal: Principal) -> None:
+        """Cognito first: should it fail, the token still works, so the logout can be retried."""
+        # The email is the sign-in name; Cognito takes it for the user, and moto only takes it.
+        self._identity.sign_out_everywhere(username=principal.email or principal.username)
+        now = math.floor(self._clock.now().timestamp())
+        self._sessions.revoke_tokens_issued_until(
+            user_id=principal.user_id, revoked_at=now, expires_at=now + self._max_lifetime
+        )
+
+    def authenticate(self, *, token: str) -> Principal:
+        claims = self._verifier.verify(token)
+        if self._is_revoked(claims):
+            raise InvalidToken("The token was revoked by a sign-out")
+        return self._principal(claims)
+
+    def _is_revoked(self, claims: IdTokenClaims) -> bool:
+        revoked_at = self._sessions.revoked_at(user_id=claims.sub)
+        return revoked_at is not None and claims.iat <= revoked_at
+
+    def _principal(self, claims: IdTokenClaims) -> Principal:
+        email = claims.email or ""
+        return Principal(
+            user_id=claims.sub,
+            username=claims.username or claims.sub,
+            email=email,
+            name=claims.name or email,
+            is_owner=self._owner_group in claims.groups,
+        )

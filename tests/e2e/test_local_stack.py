@@ -1,0 +1,130 @@
+"""`make dev`'s own stack, started as a developer starts it, driven over HTTP, stopped by Ctrl-C."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from portfolio_api.devstack.processes import free_port
+from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
+from tests.helpers.aws import dynamodb_client
+
+pytestmark = pytest.mark.e2e
+READY_TIMEOUT = 120.0
+
+
+class Stack:
+    def __init__(self, process: subprocess.Popen[bytes], state: dict[str, Any], log: Path) -> None:
+        self.process = process
+        self.state = state
+        self.log = log
+
+    def interrupt(self) -> int:
+        """What Ctrl-C does: SIGINT to the whole foreground process group."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(timeout=60)
+
+    def group_is_gone(self, timeout: float = 15) -> bool:
+        """uvicorn's multiprocessing helpers exit a moment after their parent; allow them that."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.1)
+        return False
+
+
+def _start(tmp_path: Path, *args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    with (tmp_path / "stack.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "portfolio_api.devstack", *args],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+@contextmanager
+def local_stack(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Stack]:
+    ready = tmp_path / f"ready-{time.monotonic_ns()}.json"
+    env = {"PORT": str(free_port()), **(env or {})}
+    process = _start(tmp_path, "--ready-file", str(ready), *args, env=env)
+    log = tmp_path / "stack.log"
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not ready.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the stack did not come up:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield Stack(process, json.loads(ready.read_text()), log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_sign_in_round_trip_then_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
+    with local_stack(tmp_path, "--in-memory") as stack:
+        api = httpx.Client(base_url=stack.state["apiUrl"], timeout=30)
+        # GIVEN the printed credentials
+        log = stack.log.read_text()
+        assert DEFAULT_OWNER_EMAIL in log
+        assert DEFAULT_OWNER_PASSWORD in log
+        # WHEN the owner signs in, asks who they are, refreshes, and logs out
+        login = api.post(
+            "/v1/auth/login",
+            json={"email": DEFAULT_OWNER_EMAIL, "password": DEFAULT_OWNER_PASSWORD},
+        ).json()
+        bearer = {"Authorization": f"Bearer {login['token']}"}
+        assert api.get("/v1/auth/me", headers=bearer).json()["role"] == "owner"
+        refreshed = api.post("/v1/auth/refresh", json={"refreshToken": login["refreshToken"]})
+        assert refreshed.status_code == 200
+        assert api.post("/v1/auth/logout", headers=bearer).status_code == 200
+        # THEN the old ID token and the refresh token are both refused
+        assert api.get("/v1/auth/me", headers=bearer).status_code == 401
+        again = api.post("/v1/auth/refresh", json={"refreshToken": login["refreshToken"]})
+        assert again.status_code == 401
+        assert api.get("/docs").status_code == 200
+        api.close()
+        # WHEN Ctrl-C is pressed
+        assert stack.interrupt() == 0
+        # THEN no process of the stack is left, java included
+        assert stack.group_is_gone()
+        assert not Path(f"/proc/{stack.state['dynamodbPid']}").exists()
+        assert "Stopped" in stack.log.read_text()
+
+
+def test_a_second_run_finds_its_data_and_a_parallel_run_is_refused(tmp_path: Path) -> None:
+    env = {"DEV_DATA_DIR": str(tmp_path / "data")}
+    item = {"PK": {"S": "E2E#persisted"}, "SK": {"S": "ITEM"}, "note": {"S": "still here"}}
+    # GIVEN a stack with a data folder, and an item written to its table
+    with local_stack(tmp_path, "--no-reload", env=env) as first:
+        client = dynamodb_client(first.state["dynamodbUrl"])
+        client.put_item(TableName=first.state["tableName"], Item=item)
+        # WHEN another stack starts on the same folder
+        rival = _start(tmp_path, "--no-reload", env={**env, "PORT": str(free_port())})
+        # THEN it refuses rather than corrupt the data
+        assert rival.wait(timeout=60) == 1
+        assert "another local stack is using" in (tmp_path / "stack.log").read_text()
+        assert first.interrupt() == 0
+    # WHEN the stack starts again
+    with local_stack(tmp_path, "--no-reload", env=env) as second:
+        client = dynamodb_client(second.state["dynamodbUrl"])
+        found = client.get_item(
+            TableName=second.state["tableName"], Key={"PK": item["PK"], "SK": item["SK"]}
+        )
+        # THEN the item is there
+        assert found["Item"]["note"] == {"S": "still here"}
+        assert second.interrupt() == 0

@@ -1,0 +1,45 @@
+"""Settings and running apps for API tests: the real app, a real table, real HTTP."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from portfolio_api.config import Settings
+from portfolio_api.devstack.cognito import LocalUserPool
+from tests.helpers.aws import REGION
+from tests.helpers.live_server import LiveServer
+
+
+def settings_for(
+    *, table: str, dynamodb_url: str, pool: LocalUserPool, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "environment": "test",
+        "aws_region": REGION,
+        "dynamodb_table_name": table,
+        "dynamodb_endpoint_url": dynamodb_url,
+        "cognito_user_pool_id": pool.user_pool_id,
+        "cognito_client_id": pool.client_id,
+        "cognito_region": pool.region,
+        "cognito_endpoint_url": pool.endpoint_url,
+        "cognito_jwks_url": pool.jwks_url,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[httpx.Client]:
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+def environment_of(settings: Settings) -> dict[str, str]:
+    """The environment variables that would make `load_settings()` return these settings."""
+    env: dict[str, str] = {}
+    for name, value in settings.model_dump(exclude_none=True).items():
+        env[name.upper()] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return env

@@ -1,0 +1,126 @@
+"""RSA keys made in the test run, and ID tokens signed with them, honest or forged."""
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jose import jwk, jwt
+from jose.backends.base import Key
+
+from portfolio_api.core.errors import DependencyUnavailable
+from tests.helpers.clock import FakeClock
+
+ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TESTPOOL"
+AUDIENCE = "test-app-client"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64url_uint(value: int) -> str:
+    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private_pem: bytes
+    public_pem: bytes
+    jwk: dict[str, str]
+
+    @cached_property
+    def signer(self) -> Key:
+        """Parsing a PEM private key costs ~35 ms; parse it once per key."""
+        return jwk.construct(self.private_pem.decode(), algorithm="RS256")
+
+
+def new_signing_key(kid: str) -> SigningKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    numbers = private.public_key().public_numbers()
+    return SigningKey(
+        kid=kid,
+        private_pem=private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        public_pem=private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
+        jwk={
+            "kty": "RSA",
+            "kid": kid,
+            "alg": "RS256",
+            "use": "sig",
+            "n": _b64url_uint(numbers.n),
+            "e": _b64url_uint(numbers.e),
+        },
+    )
+
+
+@dataclass
+class StaticJwks:
+    """A JWKS endpoint under the test's control: what it publishes, and whether it answers."""
+
+    keys: list[SigningKey]
+    reachable: bool = True
+    fetches: int = field(default=0)
+
+    def fetch(self) -> bytes:
+        self.fetches += 1
+        if not self.reachable:
+            raise DependencyUnavailable("The identity provider's signing keys cannot be fetched")
+        return json.dumps({"keys": [key.jwk for key in self.keys]}).encode()
+
+
+@dataclass
+class TokenFactory:
+    key: SigningKey
+    clock: FakeClock
+    issuer: str = ISSUER
+    audience: str = AUDIENCE
+
+    def claims(self, **overrides: Any) -> dict[str, Any]:
+        now = int(self.clock.now().timestamp())
+        claims: dict[str, Any] = {
+            "sub": "user-123",
+            "iss": self.issuer,
+            "aud": self.audience,
+            "token_use": "id",
+            "iat": now,
+            "auth_time": now,
+            "exp": now + 3600,
+            "email": "owner@example.com",
+            "name": "Owner",
+            "cognito:username": "user-123",
+            "cognito:groups": ["owner"],
+        }
+        claims.update(overrides)
+        return {name: value for name, value in claims.items() if value is not None}
+
+    def mint(
+        self, *, key: SigningKey | None = None, kid: str | None = None, **overrides: Any
+    ) -> str:
+        signer = key or self.key
+        return jwt.encode(
+            self.claims(**overrides),
+            signer.signer,
+            algorithm="RS256",
+            headers={"kid": kid or signer.kid},
+        )
+
+
+def forge(header: dict[str, Any], claims: dict[str, Any], *, secret: bytes | None = None) -> str:
+    """A token no honest signer made: `alg` none, or HMAC keyed with the public key."""
+    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
+    signature = (
+        b64url(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()) if secret else ""
+    )
+    return f"{signing_input}.{signature}"

@@ -1,0 +1,137 @@
+"""The table exists once, in template.yaml; local tables are made from that and nothing else."""
+
+import textwrap
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import yaml
+
+from portfolio_api.devstack.table_spec import (
+    TEMPLATE_PATH,
+    TableSpec,
+    TemplateError,
+    ensure_table,
+    load_table_spec,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+TABLE_WITH_INDEX = """
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub "x-${Environment}"
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - {AttributeName: PK, AttributeType: S}
+        - {AttributeName: SK, AttributeType: S}
+        - {AttributeName: GSI1PK, AttributeType: S}
+        - {AttributeName: views, AttributeType: N}
+      KeySchema:
+        - {AttributeName: PK, KeyType: HASH}
+        - {AttributeName: SK, KeyType: RANGE}
+      GlobalSecondaryIndexes:
+        - IndexName: GSI1
+          KeySchema:
+            - {AttributeName: GSI1PK, KeyType: HASH}
+            - {AttributeName: views, KeyType: RANGE}
+          Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [title]}
+      TimeToLiveSpecification: {AttributeName: expiresAt, Enabled: true}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "template.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_the_spec_is_what_template_yaml_says() -> None:
+    # GIVEN the project's own template, read as plain YAML with CloudFormation tags ignored
+    raw = TEMPLATE_PATH.read_text()
+    # WHEN the spec is loaded
+    spec = load_table_spec()
+    # THEN keys and TTL match the template's text
+    assert spec.key_schema == [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ]
+    assert spec.ttl_attribute == "expiresAt"
+    assert "AttributeName: expiresAt" in raw
+    assert len(spec.global_indexes) == raw.count("IndexName:")
+
+
+def test_the_test_table_matches_the_template(
+    dynamodb: "DynamoDBClient", table: str, table_spec: TableSpec
+) -> None:
+    described = dynamodb.describe_table(TableName=table)["Table"]
+    ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert described["KeySchema"] == table_spec.key_schema
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"}
+
+
+def test_indexes_in_the_template_are_created_and_added_later(
+    dynamodb: "DynamoDBClient", tmp_path: Path
+) -> None:
+    # GIVEN a template with an index, and a table created before that index existed
+    spec = load_table_spec(_write(tmp_path, TABLE_WITH_INDEX))
+    assert [index["IndexName"] for index in spec.global_indexes] == ["GSI1"]
+    name = f"portfolio-test-{uuid.uuid4().hex[:12]}"
+    older = TableSpec(
+        attribute_definitions=spec.attribute_definitions[:2], key_schema=spec.key_schema
+    )
+    ensure_table(dynamodb, table_name=name, spec=older)
+    # WHEN the stack starts again with the newer template
+    ensure_table(dynamodb, table_name=name, spec=spec)
+    # THEN the index is there, and queryable by its numeric sort key
+    indexes = dynamodb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"]
+    assert [(index["IndexName"], index["IndexStatus"]) for index in indexes] == [("GSI1", "ACTIVE")]
+    dynamodb.put_item(
+        TableName=name,
+        Item={"PK": {"S": "a"}, "SK": {"S": "b"}, "GSI1PK": {"S": "g"}, "views": {"N": "3"}},
+    )
+    found = dynamodb.query(
+        TableName=name,
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :g AND #views > :zero",
+        ExpressionAttributeNames={"#views": "views"},
+        ExpressionAttributeValues={":g": {"S": "g"}, ":zero": {"N": "0"}},
+    )
+    assert found["Count"] == 1
+    dynamodb.delete_table(TableName=name)
+
+
+def test_a_changed_key_schema_is_not_papered_over(
+    dynamodb: "DynamoDBClient", table: str, table_spec: TableSpec
+) -> None:
+    other = TableSpec(
+        attribute_definitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        key_schema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+    with pytest.raises(TemplateError, match="key schema"):
+        ensure_table(dynamodb, table_name=table, spec=other)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"Resources": {}}, "exactly one"),
+        ({"KeySchema": {"Fn::If": ["c", [], []]}}, "KeySchema"),
+        ({"AttributeDefinitions": []}, "AttributeDefinitions"),
+    ],
+)
+def test_a_template_the_stack_cannot_use_is_refused(
+    tmp_path: Path, change: dict[str, object], problem: str
+) -> None:
+    document = yaml.safe_load(TABLE_WITH_INDEX.replace("!Sub ", ""))
+    if "Resources" in change:
+        document["Resources"] = change["Resources"]
+    else:
+        document["Resources"]["Table"]["Properties"].update(change)
+    with pytest.raises(TemplateError, match=problem):
+        load_table_spec(_write(tmp_path, yaml.safe_dump(document)))

@@ -1,0 +1,76 @@
+"""The layering rules, checked on the source: routers never touch boto3, repositories never HTTP."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from portfolio_api.devstack import REPO_ROOT
+from tests.helpers.aws import ScanAttempted, dynamodb_client
+
+PACKAGE = REPO_ROOT / "src" / "portfolio_api"
+AWS_SDK = ("boto3", "botocore", "mypy_boto3")
+HTTP = ("fastapi", "starlette", "uvicorn", "mangum", "httpx")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def modules_under(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        ("api", AWS_SDK),
+        ("services", AWS_SDK + HTTP),
+        ("repositories", HTTP),
+        ("models", AWS_SDK + HTTP),
+        ("core", AWS_SDK + HTTP),
+    ],
+)
+def test_layers_import_only_what_they_may(layer: str, forbidden: tuple[str, ...]) -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {module}"
+        for path in modules_under(layer)
+        for module in imported_modules(path)
+        if module.split(".")[0] in forbidden
+    ]
+    assert modules_under(layer)
+    assert offenders == []
+
+
+def test_the_app_never_imports_the_dev_stack() -> None:
+    app_modules = [path for path in PACKAGE.rglob("*.py") if "devstack" not in path.parts]
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in app_modules
+        if any(module.startswith("portfolio_api.devstack") for module in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_no_source_file_asks_for_a_scan() -> None:
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "src").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (isinstance(node, ast.Attribute) and node.attr == "scan")
+        or (isinstance(node, ast.Constant) and node.value == "Scan")
+    ]
+    assert offenders == []
+
+
+def test_a_scan_at_run_time_fails_the_test_that_made_it() -> None:
+    client = dynamodb_client("http://127.0.0.1:1")
+    with pytest.raises(ScanAttempted):
+        client.scan(TableName="anything")

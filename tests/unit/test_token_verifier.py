@@ -1,0 +1,322 @@
+"""Each check aws-jwt-verify makes, one refusal at a time, with keys made here."""
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from jose import jwt
+
+from portfolio_api.core.errors import DependencyUnavailable, InvalidToken
+from portfolio_api.core.security import HttpJwksSource, TokenVerifier
+from portfolio_api.devstack.processes import free_port
+from tests.helpers.clock import FakeClock
+from tests.helpers.tokens import (
+    AUDIENCE,
+    ISSUER,
+    SigningKey,
+    StaticJwks,
+    TokenFactory,
+    b64url,
+    forge,
+    new_signing_key,
+)
+
+
+def _der(pem: bytes) -> bytes:
+    public_key = serialization.load_pem_public_key(pem)
+    return public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+@pytest.fixture(scope="module")
+def key() -> SigningKey:
+    return new_signing_key("key-1")
+
+
+@pytest.fixture(scope="module")
+def other_key() -> SigningKey:
+    return new_signing_key("key-2")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def jwks(key: SigningKey) -> StaticJwks:
+    return StaticJwks(keys=[key])
+
+
+@pytest.fixture
+def verifier(jwks: StaticJwks, clock: FakeClock) -> TokenVerifier:
+    return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=jwks, clock=clock)
+
+
+@pytest.fixture
+def tokens(key: SigningKey, clock: FakeClock) -> TokenFactory:
+    return TokenFactory(key=key, clock=clock)
+
+
+def test_an_honest_id_token_is_accepted(verifier: TokenVerifier, tokens: TokenFactory) -> None:
+    # GIVEN an ID token signed by the pool's key
+    token = tokens.mint()
+    # WHEN it is verified
+    claims = verifier.verify(token)
+    # THEN its claims come back typed
+    assert claims.sub == "user-123"
+    assert claims.groups == ("owner",)
+    assert claims.username == "user-123"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_OTHER"}, "issuer"),
+        ({"token_use": "access"}, "ID token"),
+        ({"aud": "another-client"}, "another client"),
+        ({"aud": ["another-client", "third"]}, "another client"),
+        ({"sub": ""}, "malformed"),
+        ({"exp": "tomorrow"}, "malformed"),
+        ({"iat": None}, "malformed"),
+        ({"exp": None}, "malformed"),
+        ({"cognito:groups": "owner"}, "malformed"),
+    ],
+)
+def test_claims_that_do_not_fit_are_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, overrides: dict[str, Any], reason: str
+) -> None:
+    # GIVEN a properly signed token whose claims are wrong for this API
+    token = tokens.mint(**overrides)
+    # WHEN / THEN it is refused, saying why
+    with pytest.raises(InvalidToken, match=reason):
+        verifier.verify(token)
+
+
+def test_audience_may_be_a_list_that_names_the_client(
+    verifier: TokenVerifier, tokens: TokenFactory
+) -> None:
+    claims = verifier.verify(tokens.mint(aud=["someone-else", AUDIENCE]))
+    assert claims.aud == ("someone-else", AUDIENCE)
+
+
+def test_a_token_expires_at_exp_exactly(
+    verifier: TokenVerifier, tokens: TokenFactory, clock: FakeClock
+) -> None:
+    # GIVEN a token that expires one second from now
+    now = int(clock.now().timestamp())
+    token = tokens.mint(iat=now - 60, exp=now + 1)
+    assert verifier.verify(token).exp == now + 1
+    # WHEN the clock reaches exp
+    clock.advance(1)
+    # THEN it is refused, with no grace
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
+
+
+@pytest.mark.parametrize(("claim", "reason"), [("iat", "issue time"), ("nbf", "not valid yet")])
+def test_tokens_from_the_future_are_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, clock: FakeClock, claim: str, reason: str
+) -> None:
+    overrides: dict[str, Any] = {claim: int(clock.now().timestamp()) + 5}
+    token = tokens.mint(**overrides)
+    with pytest.raises(InvalidToken, match=reason):
+        verifier.verify(token)
+
+
+def test_leeway_is_a_setting_and_off_by_default(
+    jwks: StaticJwks, tokens: TokenFactory, clock: FakeClock
+) -> None:
+    # GIVEN a token issued 5 s ahead of our clock
+    token = tokens.mint(iat=int(clock.now().timestamp()) + 5)
+    lenient = TokenVerifier(
+        issuer=ISSUER, audience=AUDIENCE, jwks=jwks, clock=clock, leeway_seconds=10
+    )
+    # WHEN / THEN a 10 s leeway accepts it
+    assert lenient.verify(token).iat == int(clock.now().timestamp()) + 5
+
+
+def test_alg_none_is_refused(verifier: TokenVerifier, tokens: TokenFactory) -> None:
+    token = forge({"alg": "none", "kid": "key-1", "typ": "JWT"}, tokens.claims())
+    with pytest.raises(InvalidToken, match="RS256"):
+        verifier.verify(token)
+
+
+@pytest.mark.parametrize("encoding", ["pem", "der"])
+def test_hmac_keyed_with_the_public_key_is_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, key: SigningKey, encoding: str
+) -> None:
+    # GIVEN the algorithm-confusion forgery: HS256 keyed with the public key, PEM or bare DER
+    # (CVE-2024-33663, and CVE-2026-85394 for DER, which python-jose 3.5.0 still lets through)
+    secret = key.public_pem if encoding == "pem" else _der(key.public_pem)
+    token = forge({"alg": "HS256", "kid": key.kid}, tokens.claims(), secret=secret)
+    # WHEN / THEN the header alone gets it refused
+    with pytest.raises(InvalidToken, match="RS256"):
+        verifier.verify(token)
+
+
+def test_other_rsa_algorithms_are_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, key: SigningKey
+) -> None:
+    token = jwt.encode(
+        tokens.claims(), key.private_pem.decode(), algorithm="RS512", headers={"kid": key.kid}
+    )
+    with pytest.raises(InvalidToken, match="RS256"):
+        verifier.verify(token)
+
+
+def test_a_signature_from_another_key_is_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, other_key: SigningKey
+) -> None:
+    # GIVEN a token signed by a stranger's key that claims the pool's kid
+    token = jwt.encode(
+        tokens.claims(), other_key.private_pem.decode(), algorithm="RS256", headers={"kid": "key-1"}
+    )
+    with pytest.raises(InvalidToken, match="signature"):
+        verifier.verify(token)
+
+
+def test_a_tampered_payload_is_refused(verifier: TokenVerifier, tokens: TokenFactory) -> None:
+    header, _, signature = tokens.mint().split(".")
+    payload = b64url(json.dumps(tokens.claims(**{"cognito:groups": ["owner", "admin"]})).encode())
+    with pytest.raises(InvalidToken, match="signature"):
+        verifier.verify(f"{header}.{payload}.{signature}")
+
+
+@pytest.mark.parametrize(
+    "token", ["", "abc", "a.b.c", "....", "eyJhbGciOiJSUzI1NiJ9.e30.", "x" * 20_000]
+)
+def test_garbage_is_refused(verifier: TokenVerifier, token: str) -> None:
+    with pytest.raises(InvalidToken):
+        verifier.verify(token)
+
+
+def test_a_header_without_kid_is_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, key: SigningKey
+) -> None:
+    token = jwt.encode(tokens.claims(), key.private_pem.decode(), algorithm="RS256")
+    with pytest.raises(InvalidToken, match="names no key"):
+        verifier.verify(token)
+
+
+def test_the_jwks_is_fetched_once_and_cached(
+    verifier: TokenVerifier, tokens: TokenFactory, jwks: StaticJwks
+) -> None:
+    for _ in range(50):
+        verifier.verify(tokens.mint())
+    assert jwks.fetches == 1
+
+
+def test_a_rotated_key_is_picked_up_without_a_restart(
+    verifier: TokenVerifier,
+    tokens: TokenFactory,
+    jwks: StaticJwks,
+    other_key: SigningKey,
+    clock: FakeClock,
+) -> None:
+    # GIVEN a verifier that has cached the old key set
+    verifier.verify(tokens.mint())
+    # WHEN Cognito publishes a new key and signs with it, past the refetch interval
+    jwks.keys = [jwks.keys[0], other_key]
+    clock.advance(11)
+    claims = verifier.verify(tokens.mint(key=other_key))
+    # THEN the new key is fetched once and the token accepted
+    assert claims.sub == "user-123"
+    assert jwks.fetches == 2
+
+
+def test_unknown_kids_refetch_at_most_once_per_ten_seconds(
+    verifier: TokenVerifier, tokens: TokenFactory, jwks: StaticJwks, clock: FakeClock
+) -> None:
+    def made_up(number: int) -> str:
+        return tokens.mint(kid=f"made-up-{number}")
+
+    # GIVEN a cache warmed by one fetch
+    verifier.verify(tokens.mint())
+    # WHEN 100 tokens with made-up kids arrive over the next 9.9 s
+    for number in range(100):
+        clock.advance(0.099)
+        with pytest.raises(InvalidToken, match="unknown key"):
+            verifier.verify(made_up(number))
+    # THEN Cognito was not asked again
+    assert jwks.fetches == 1
+    # WHEN the flood goes on past the 10 s mark
+    for number in range(100, 200):
+        clock.advance(0.099)
+        with pytest.raises(InvalidToken, match="unknown key"):
+            verifier.verify(made_up(number))
+    # THEN it was asked exactly once more
+    assert jwks.fetches == 2
+
+
+def test_concurrent_unknown_kids_share_one_fetch(
+    verifier: TokenVerifier, tokens: TokenFactory, jwks: StaticJwks, other_key: SigningKey
+) -> None:
+    # GIVEN a cold cache and 20 threads presenting the same token at once
+    token = tokens.mint()
+    results: list[str] = []
+    barrier = threading.Barrier(20)
+
+    def verify() -> None:
+        barrier.wait()
+        results.append(verifier.verify(token).sub)
+
+    threads = [threading.Thread(target=verify) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # THEN all succeed on a single fetch
+    assert results == ["user-123"] * 20
+    assert jwks.fetches == 1
+
+
+def test_an_unreachable_jwks_is_503_not_401(
+    verifier: TokenVerifier, tokens: TokenFactory, jwks: StaticJwks, clock: FakeClock
+) -> None:
+    # GIVEN a JWKS endpoint that does not answer
+    jwks.reachable = False
+    # WHEN a token arrives, and another one at once
+    with pytest.raises(DependencyUnavailable):
+        verifier.verify(tokens.mint())
+    with pytest.raises(DependencyUnavailable):
+        verifier.verify(tokens.mint())
+    # THEN the second did not hammer the endpoint, and recovery comes after the interval
+    assert jwks.fetches == 1
+    jwks.reachable = True
+    clock.advance(10)
+    assert verifier.verify(tokens.mint()).sub == "user-123"
+
+
+def test_a_malformed_jwks_is_503(tokens: TokenFactory, clock: FakeClock) -> None:
+    class BrokenJwks:
+        def fetch(self) -> bytes:
+            return b"<html>oops</html>"
+
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=BrokenJwks(), clock=clock)
+    with pytest.raises(DependencyUnavailable, match="malformed"):
+        verifier.verify(tokens.mint())
+
+
+def test_keys_for_other_algorithms_in_the_jwks_are_ignored(
+    tokens: TokenFactory, clock: FakeClock, key: SigningKey
+) -> None:
+    # GIVEN a JWKS whose only entry for our kid is not an RS256 signing key
+    jwks = StaticJwks(
+        keys=[
+            SigningKey(kid=key.kid, private_pem=b"", public_pem=b"", jwk={**key.jwk, "use": "enc"})
+        ]
+    )
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=jwks, clock=clock)
+    # WHEN / THEN no usable key means the provider is broken: 503, not a silent accept
+    with pytest.raises(DependencyUnavailable):
+        verifier.verify(tokens.mint())
+
+
+def test_http_jwks_source_reports_an_unreachable_endpoint() -> None:
+    source = HttpJwksSource(url=f"http://127.0.0.1:{free_port()}/jwks.json", timeout_seconds=1)
+    with pytest.raises(DependencyUnavailable, match="cannot be fetched"):
+        source.fetch()
