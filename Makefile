@@ -26,7 +26,7 @@ dev: setup ## Local stack: DynamoDB Local + Cognito (moto) + API with reload on 
 lint: setup ## ruff check, ruff format --check, mypy --strict
 	$(RUN) ruff check src tests
 	$(RUN) ruff format --check src tests
-	$(RUN) mypy src tests
+	$(RUN) mypy --strict src tests
 
 test: lint ## The whole suite (CI runs exactly this)
 	$(RUN) pytest

@@ -222,14 +222,20 @@ def test_logout_needs_a_token(api: httpx.Client) -> None:
     assert api.post("/v1/auth/logout").status_code == 401
 
 
-def test_no_token_or_password_reaches_the_log(
-    api: httpx.Client, user_pool: UserPoolFixture, caplog: pytest.LogCaptureFixture
+def test_no_token_or_password_reaches_the_log_even_at_debug(
+    settings: Settings, user_pool: UserPoolFixture, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # GIVEN the app at LOG_LEVEL=DEBUG, with every record captured
+    app = create_app(settings=settings.model_copy(update={"log_level": "DEBUG"}))
     caplog.set_level(logging.DEBUG)
-    body = login(api, user_pool.owner)
-    api.get("/v1/auth/me", headers=bearer(body["token"]))
-    api.post("/v1/auth/logout", headers=bearer(body["token"]))
-    api.get("/v1/auth/me", headers=bearer(body["token"]))
+    # WHEN the owner signs in, calls, refreshes, logs out and tries again
+    with serve(app) as api:
+        body = login(api, user_pool.owner)
+        api.get("/v1/auth/me", headers=bearer(body["token"]))
+        api.post("/v1/auth/refresh", json={"refreshToken": body["refreshToken"]})
+        api.post("/v1/auth/logout", headers=bearer(body["token"]))
+        api.get("/v1/auth/me", headers=bearer(body["token"]))
+    # THEN the log has records, and none holds the password or a token
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert caplog.records
     for secret in (user_pool.owner.password, body["token"], body["refreshToken"]):

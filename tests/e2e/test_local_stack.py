@@ -128,3 +128,15 @@ def test_a_second_run_finds_its_data_and_a_parallel_run_is_refused(tmp_path: Pat
         # THEN the item is there
         assert found["Item"]["note"] == {"S": "still here"}
         assert second.interrupt() == 0
+
+
+def test_killing_the_stack_outright_still_stops_java(tmp_path: Path) -> None:
+    with local_stack(tmp_path, "--in-memory", "--no-reload") as stack:
+        java = Path(f"/proc/{stack.state['dynamodbPid']}")
+        assert java.exists()
+        # WHEN the stack dies without any chance to clean up
+        stack.process.send_signal(signal.SIGKILL)
+        stack.process.wait(timeout=30)
+        # THEN the kernel stops its children anyway (parent-death signal)
+        assert stack.group_is_gone()
+        assert not java.exists()

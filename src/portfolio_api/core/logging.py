@@ -29,6 +29,7 @@ def configure_logging(level: str) -> None:
     for handler in root.handlers:
         handler.setFormatter(JsonFormatter())
     root.setLevel(level)
-    # The AWS SDK's INFO lines (credential lookups and the like) are noise outside DEBUG.
-    for noisy in ("boto3", "botocore", "urllib3"):
-        logging.getLogger(noisy).setLevel(level if level == "DEBUG" else "WARNING")
+    # Never below WARNING, whatever LOG_LEVEL says: botocore's DEBUG lines carry request
+    # bodies, and a sign-in's body holds the password and the tokens.
+    for chatty in ("boto3", "botocore", "urllib3"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -27,8 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ready-file", type=Path, help="write the stack's URLs here when up")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGHUP, _interrupt)
+    # Set explicitly: a launcher such as `uv run` may hand us SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     try:
         options = StackOptions.from_environment(
             os.environ,
@@ -36,13 +37,14 @@ def main(argv: list[str] | None = None) -> int:
             reload=not args.no_reload,
             ready_file=args.ready_file,
         )
-        run_stack(options)
+        api_exit_code = run_stack(options)
     except KeyboardInterrupt:
-        logger.info("Stopped: the API, DynamoDB Local and Cognito are down.")
+        api_exit_code = 0
     except StackError as exc:
         logger.error("make dev: %s", exc)
         return 1
-    return 0
+    logger.info("Stopped: the API, DynamoDB Local and Cognito are down.")
+    return api_exit_code
 
 
 if __name__ == "__main__":

@@ -1,8 +1,7 @@
 """Child processes that never outlive the stack, and ports nobody else holds."""
 
 import contextlib
-import ctypes
-import signal
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,8 +11,6 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Self
-
-_PR_SET_PDEATHSIG = 1
 
 
 class Service:
@@ -45,6 +42,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn binds: a port in TIME_WAIT after the last run is free to it.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -52,10 +51,14 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return True
 
 
-def _die_with_parent() -> None:
-    """Runs in the child: if the stack itself is killed (even -9), the kernel stops this too."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def _with_parent_death_signal(command: Sequence[str]) -> list[str]:
+    """If the stack itself is killed (even -9), the kernel stops the child too.
+
+    util-linux's setpriv sets PR_SET_PDEATHSIG and execs the command; a preexec_fn would do the
+    same from Python code run after fork, which is unsafe beside the moto server's threads.
+    """
+    setpriv = shutil.which("setpriv") if sys.platform == "linux" else None
+    return [setpriv, "--pdeathsig", "TERM", *command] if setpriv else list(command)
 
 
 def spawn(
@@ -63,11 +66,10 @@ def spawn(
 ) -> subprocess.Popen[bytes]:
     """Start a child; with no log it writes to our own terminal."""
     return subprocess.Popen(  # noqa: S603  # a fixed argv that the stack builds
-        list(command),
+        _with_parent_death_signal(command),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT if log else None,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509  # only calls prctl, which is fork-safe
     )
 
 

@@ -166,8 +166,8 @@ def local_dynamodb_client(*, endpoint_url: str, region: str) -> "DynamoDBClient"
     )
 
 
-def run_stack(options: StackOptions) -> None:
-    """Start everything, serve until uvicorn stops or Ctrl-C, then stop everything."""
+def run_stack(options: StackOptions) -> int:
+    """Start everything, serve until uvicorn stops or Ctrl-C, stop everything; uvicorn's code."""
     if not port_is_free(options.api_port, options.host):
         raise StackError(f"port {options.api_port} is taken; set PORT to a free one")
     with ExitStack() as stack:
@@ -199,7 +199,7 @@ def run_stack(options: StackOptions) -> None:
             _write_ready_file(
                 options, api=api, dynamodb=dynamodb, pool=pool, path=options.ready_file
             )
-        api.wait()
+        return api.wait()
 
 
 def _announce(
