@@ -25,7 +25,7 @@ async def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-async def get_settings(container: ContainerDep) -> Settings:
+async def app_settings(container: ContainerDep) -> Settings:
     return container.settings
 
 
@@ -37,7 +37,7 @@ async def get_health_service(container: ContainerDep) -> HealthService:
     return container.health
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
 

@@ -21,6 +21,7 @@ from portfolio_api.models.auth import UserPublic
 from portfolio_api.repositories.sessions import SessionRepository
 from tests.helpers.app import serve
 from tests.helpers.aws import REGION
+from tests.helpers.clock import FastForwardClock
 from tests.helpers.cognito import Account, UserPoolFixture
 
 if TYPE_CHECKING:
@@ -300,3 +301,25 @@ def test_a_token_minted_in_the_second_of_a_logout_is_replaced(
     # THEN the API handed out a token from the next second, which works
     assert jwt.get_unverified_claims(body["token"])["iat"] > cut_off
     assert api.get("/v1/auth/me", headers=bearer(body["token"])).status_code == 200
+
+
+def test_a_cut_off_that_no_fresh_token_can_pass_is_503_not_a_dead_token(
+    settings: Settings, user_pool: UserPoolFixture, dynamodb: "DynamoDBClient"
+) -> None:
+    # GIVEN a cut-off a minute ahead (a skewed clock), and an app whose waits take no time
+    clock = FastForwardClock()
+    app = create_app(settings=settings, container=build_container(settings, clock=clock))
+    with serve(app) as api:
+        user_id = login(api, user_pool.owner)["user"]["id"]
+        ahead = int(time.time()) + 60
+        SessionRepository(
+            client=dynamodb, table_name=settings.dynamodb_table_name
+        ).revoke_tokens_issued_until(user_id=user_id, revoked_at=ahead, expires_at=ahead + 60)
+        # WHEN the owner signs in
+        response = api.post(
+            "/v1/auth/login",
+            json={"email": user_pool.owner.email, "password": user_pool.owner.password},
+        )
+    # THEN the API says to retry rather than hand out a token it would refuse
+    assert response.status_code == 503
+    assert "retry" in response.json()["message"]

@@ -15,3 +15,16 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
+
+
+class FastForwardClock:
+    """Real time, except that `sleep` jumps ahead instead of waiting."""
+
+    def __init__(self) -> None:
+        self._skipped = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._skipped
+
+    def sleep(self, seconds: float) -> None:
+        self._skipped += timedelta(seconds=seconds)
