@@ -18,7 +18,7 @@ from portfolio_api.devstack.processes import free_port
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
 from tests.helpers.aws import dynamodb_client
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 READY_TIMEOUT = 120.0
 
 
