@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.client import BaseClient
+
+from portfolio_api.devstack.dynamodb_local import local_dynamodb_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -19,7 +20,7 @@ class ScanAttempted(AssertionError):
 
 
 def dynamodb_client(endpoint_url: str) -> "DynamoDBClient":
-    return boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=REGION)
+    return local_dynamodb_client(endpoint_url=endpoint_url, region=REGION)
 
 
 @contextmanager

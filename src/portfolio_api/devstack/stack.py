@@ -10,13 +10,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
-
-import boto3
+from typing import Self
 
 from portfolio_api.devstack import REPO_ROOT
 from portfolio_api.devstack.cognito import LocalUserPool, MotoServer, bootstrap_owner_pool
-from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
+from portfolio_api.devstack.dynamodb_local import DynamoDBLocal, local_dynamodb_client
 from portfolio_api.devstack.processes import (
     Service,
     answers_http,
@@ -26,9 +24,6 @@ from portfolio_api.devstack.processes import (
     wait_until,
 )
 from portfolio_api.devstack.table_spec import ensure_table, load_table_spec
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 logger = logging.getLogger("devstack")
 
@@ -154,16 +149,6 @@ def app_environment(
         OWNER_GROUP=options.owner_group,
     )
     return env
-
-
-def local_dynamodb_client(*, endpoint_url: str, region: str) -> "DynamoDBClient":
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106  # DynamoDB Local takes any keys
-    )
 
 
 def run_stack(options: StackOptions) -> int:
