@@ -8,7 +8,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN := $(UV) run --frozen
 NODE_STAMP := tools/dynamodb-local/node_modules/.package-lock.json
 
-.PHONY: help setup dev test lint format clean-data
+.PHONY: help setup dev test lint format bench clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: lint ## The whole suite (CI runs exactly this)
 format: setup ## Rewrite the code into shape
 	$(RUN) ruff check --fix src tests
 	$(RUN) ruff format src tests
+
+bench: setup ## Figures, no asserts: blog reads via the handler vs raw boto3, capacity
+	$(RUN) python -m tests.bench.content
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from portfolio_api.config import Settings
+from portfolio_api.container import build_container
 from portfolio_api.devstack.cognito import (
     MotoServer,
     bootstrap_owner_pool,
@@ -20,7 +21,9 @@ from portfolio_api.devstack.table_spec import TableSpec, ensure_table, load_tabl
 from portfolio_api.factory import create_app
 from tests.helpers.app import serve, settings_for
 from tests.helpers.aws import REGION, dynamodb_client, scans_forbidden
+from tests.helpers.clock import FastForwardClock
 from tests.helpers.cognito import Account, UserPoolFixture
+from tests.helpers.content import Callers, sign_in
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -117,3 +120,28 @@ def api(settings: Settings) -> Iterator[httpx.Client]:
     """The real app over real HTTP, on DynamoDB Local and moto's Cognito."""
     with serve(create_app(settings=settings)) as client:
         yield client
+
+
+@pytest.fixture
+def clock() -> FastForwardClock:
+    return FastForwardClock()
+
+
+@pytest.fixture
+def timed_api(settings: Settings, clock: FastForwardClock) -> Iterator[httpx.Client]:
+    """`api` on a clock that `clock.sleep(n)` moves n seconds ahead at once.
+
+    Not for sign-in tests: Cognito's tokens follow real time.
+    """
+    app = create_app(settings=settings, container=build_container(settings, clock=clock))
+    with serve(app) as client:
+        yield client
+
+
+@pytest.fixture
+def callers(api: httpx.Client, user_pool: UserPoolFixture) -> Callers:
+    return Callers(
+        anonymous={},
+        reader=sign_in(api, user_pool.reader),
+        owner=sign_in(api, user_pool.owner),
+    )

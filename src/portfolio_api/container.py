@@ -8,10 +8,16 @@ from portfolio_api.core.clock import Clock, SystemClock
 from portfolio_api.core.security import HttpJwksSource, JwksSource, TokenVerifier
 from portfolio_api.repositories.aws import create_cognito_client, create_dynamodb_client
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
+from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.health import TableProbe
+from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
+from portfolio_api.repositories.posts import PostRepository
 from portfolio_api.repositories.sessions import SessionRepository
 from portfolio_api.services.auth import AuthService
+from portfolio_api.services.certifications import CertificationService
 from portfolio_api.services.health import HealthService
+from portfolio_api.services.posts import PostService
+from portfolio_api.services.projects import ProjectService
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -23,6 +29,9 @@ class Container:
     settings: Settings
     auth: AuthService
     health: HealthService
+    posts: PostService
+    projects: ProjectService
+    certifications: CertificationService
 
 
 def build_container(
@@ -37,30 +46,55 @@ def build_container(
     clock = clock or SystemClock()
     dynamodb = dynamodb or create_dynamodb_client(settings)
     table = settings.dynamodb_table_name
-    jwks = jwks or HttpJwksSource(
-        url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds
+    auth = _auth_service(
+        settings,
+        dynamodb=dynamodb,
+        cognito=cognito or create_cognito_client(settings),
+        jwks=jwks
+        or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
+        clock=clock,
     )
+    posts = PostRepository(client=dynamodb, table_name=table, clock=clock, kind=POSTS)
+    projects = ContentRepository(client=dynamodb, table_name=table, clock=clock, kind=PROJECTS)
+    certifications = ContentRepository(
+        client=dynamodb, table_name=table, clock=clock, kind=CERTIFICATIONS
+    )
+    return Container(
+        settings=settings,
+        auth=auth,
+        health=HealthService(probe=TableProbe(client=dynamodb, table_name=table)),
+        posts=PostService(repository=posts, clock=clock),
+        projects=ProjectService(repository=projects, clock=clock),
+        certifications=CertificationService(repository=certifications, clock=clock),
+    )
+
+
+def _auth_service(
+    settings: Settings,
+    *,
+    dynamodb: "DynamoDBClient",
+    cognito: "CognitoIdentityProviderClient",
+    jwks: JwksSource,
+    clock: Clock,
+) -> AuthService:
     verifier = TokenVerifier(
         issuer=settings.cognito_issuer,
         audience=settings.cognito_client_id,
-        jwks=jwks
-        or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
+        jwks=jwks,
         clock=clock,
         leeway_seconds=settings.token_leeway_seconds,
         refetch_interval_seconds=settings.jwks_refetch_interval_seconds,
     )
     identity = CognitoIdentityProvider(
-        client=cognito or create_cognito_client(settings),
+        client=cognito,
         user_pool_id=settings.cognito_user_pool_id,
         client_id=settings.cognito_client_id,
     )
-    auth = AuthService(
+    return AuthService(
         identity=identity,
         verifier=verifier,
-        sessions=SessionRepository(client=dynamodb, table_name=table),
+        sessions=SessionRepository(client=dynamodb, table_name=settings.dynamodb_table_name),
         clock=clock,
         owner_group=settings.owner_group,
         id_token_max_lifetime_seconds=settings.id_token_max_lifetime_seconds,
     )
-    health = HealthService(probe=TableProbe(client=dynamodb, table_name=table))
-    return Container(settings=settings, auth=auth, health=health)

@@ -1,16 +1,20 @@
 """FastAPI dependencies, as the Annotated aliases routes declare."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, cast
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.config import Settings
 from portfolio_api.container import Container
 from portfolio_api.core.errors import InvalidToken, NotAuthenticated, PermissionDenied
+from portfolio_api.models.content import Precondition
 from portfolio_api.models.identity import Principal
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.health import HealthService
+from portfolio_api.services.posts import PostService
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -18,23 +22,26 @@ bearer_scheme = HTTPBearer(
 )
 
 
-async def get_container(request: Request) -> Container:
+def container_of(request: Request) -> Container:
+    """Not a dependency of its own: each extra dependency costs every request a solve step."""
     return cast(Container, request.app.state.container)
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
+def from_container[T](pick: Callable[[Container], T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency handing out one part of the app's container."""
+
+    async def dependency(request: Request) -> T:
+        return pick(container_of(request))
+
+    return dependency
 
 
-async def app_settings(container: ContainerDep) -> Settings:
-    return container.settings
-
-
-async def get_auth_service(container: ContainerDep) -> AuthService:
-    return container.auth
-
-
-async def get_health_service(container: ContainerDep) -> HealthService:
-    return container.health
+app_settings = from_container(lambda container: container.settings)
+get_auth_service = from_container(lambda container: container.auth)
+get_health_service = from_container(lambda container: container.health)
+get_post_service = from_container(lambda container: container.posts)
+get_project_service = from_container(lambda container: container.projects)
+get_certification_service = from_container(lambda container: container.certifications)
 
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
@@ -42,22 +49,17 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
 
 
-async def bearer_token(
+async def optional_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
-) -> str | None:
-    if credentials is not None and credentials.credentials:
-        return credentials.credentials
-    if "authorization" in request.headers:
-        raise InvalidToken("The Authorization header must read `Bearer <token>`")
-    return None
-
-
-def optional_user(
-    token: Annotated[str | None, Depends(bearer_token)], auth: AuthServiceDep
 ) -> Principal | None:
-    """Anonymous callers pass; a token that is present must be valid."""
-    return None if token is None else auth.authenticate(token=token)
+    """Anonymous callers pass at once; a token that is present must be valid."""
+    if credentials is None or not credentials.credentials:
+        if "authorization" in request.headers:
+            raise InvalidToken("The Authorization header must read `Bearer <token>`")
+        return None
+    auth = container_of(request).auth
+    return await run_blocking(auth.authenticate, token=credentials.credentials)
 
 
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
@@ -79,3 +81,21 @@ async def require_owner(user: CurrentUser) -> Principal:
 
 
 Owner = Annotated[Principal, Depends(require_owner)]
+
+
+PostServiceDep = Annotated[PostService, Depends(get_post_service)]
+
+
+async def if_match(
+    header: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The `ETag` this change is based on; a stale one gives 412.",
+        ),
+    ] = None,
+) -> Precondition | None:
+    return None if header is None else Precondition.from_header(header)
+
+
+IfMatch = Annotated[Precondition | None, Depends(if_match)]

@@ -6,9 +6,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from portfolio_api import __version__
+from portfolio_api.api.body_limit import BodySizeLimitMiddleware
 from portfolio_api.api.errors import install_error_handlers
 from portfolio_api.api.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
-from portfolio_api.api.router import root
+from portfolio_api.api.router import ROUTERS
 from portfolio_api.config import Settings, get_settings
 from portfolio_api.container import Container, build_container
 from portfolio_api.core.logging import configure_logging
@@ -40,8 +41,10 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
     configure_logging(settings.log_level)
     app = PortfolioAPI(title="Portfolio API", version=__version__, description=DESCRIPTION)
     app.state.container = container or build_container(settings)
-    app.include_router(root)
+    for router, prefix in ROUTERS:
+        app.include_router(router, prefix=prefix)
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
         CORSMiddleware,

@@ -17,6 +17,7 @@ from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
 from tests.helpers.app import environment_of, settings_for
 from tests.helpers.aws import REGION
+from tests.helpers.content import post_body
 
 EVENTS = REPO_ROOT / "events"
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -115,3 +116,49 @@ def test_the_events_folder_holds_no_secret_but_the_local_default() -> None:
     text = "\n".join(path.read_text() for path in Path(EVENTS).glob("*.json"))
     assert "Authorization" not in text
     assert DEFAULT_OWNER_PASSWORD in text
+
+
+def _with(event: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The sample event, sent elsewhere: a new method, path, body or headers."""
+    changed = event | changes
+    headers = changed.get("headers") or {}
+    changed["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
+    changed["requestContext"] = event["requestContext"] | {
+        "path": f"/prod{changed['path']}",
+        "httpMethod": changed["httpMethod"],
+    }
+    return changed
+
+
+def test_content_written_and_listed_through_the_handler(handler: Handler) -> None:
+    # GIVEN the owner signed in through the handler
+    login = handler(load_event("post-auth-login.json"), LambdaContext())
+    owner = {"Authorization": f"Bearer {json.loads(login['body'])['token']}"}
+    listing = load_event("get-blog-posts.json")
+    write = {"queryStringParameters": None, "multiValueQueryStringParameters": None}
+    # WHEN a post is created and published through it
+    created = handler(
+        _with(
+            listing,
+            httpMethod="POST",
+            body=json.dumps(post_body()),
+            headers=listing["headers"] | owner | {"Content-Type": "application/json"},
+            **write,
+        ),
+        LambdaContext(),
+    )
+    assert created["statusCode"] == 201, created["body"]
+    post_id = json.loads(created["body"])["id"]
+    publish_path = f"/v1/blog/posts/{post_id}/publish"
+    headers = listing["headers"] | owner
+    published = handler(
+        _with(listing, httpMethod="POST", path=publish_path, headers=headers, **write),
+        LambdaContext(),
+    )
+    assert published["statusCode"] == 200, published["body"]
+    # THEN the sample public list event finds it, filtered by its tag
+    response = handler(listing, LambdaContext())
+    assert response["statusCode"] == 200
+    body = json.loads(response["body"])
+    assert [post["id"] for post in body["posts"]] == [post_id]
+    assert body["total"] == 1

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from portfolio_api.config import Settings
 from portfolio_api.devstack.cognito import LocalUserPool
+from portfolio_api.factory import create_app
 from tests.helpers.aws import REGION
 from tests.helpers.live_server import LiveServer
 
@@ -43,3 +44,18 @@ def environment_of(settings: Settings) -> dict[str, str]:
     for name, value in settings.model_dump(exclude_none=True).items():
         env[name.upper()] = ",".join(value) if isinstance(value, tuple) else str(value)
     return env
+
+
+def default_app() -> FastAPI:
+    """The app as configured for AWS, built but never serving a request."""
+    settings = Settings(
+        dynamodb_table_name="unused",
+        cognito_user_pool_id=f"{REGION}_unused",
+        cognito_client_id="unused",
+        aws_region=REGION,
+    )
+    return create_app(settings=settings)
+
+
+def openapi_of_default_app() -> dict[str, Any]:
+    return default_app().openapi()

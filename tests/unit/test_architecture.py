@@ -1,10 +1,14 @@
 """The layering rules, checked on the source: routers never touch boto3, repositories never HTTP."""
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
+from portfolio_api.api.router import ROUTERS
 from portfolio_api.devstack import REPO_ROOT
 from tests.helpers.aws import ScanAttempted, dynamodb_client
 
@@ -74,3 +78,36 @@ def test_a_scan_at_run_time_fails_the_test_that_made_it() -> None:
     client = dynamodb_client("http://127.0.0.1:1")
     with pytest.raises(ScanAttempted):
         client.scan(TableName="anything")
+
+
+def api_routes(router: APIRouter) -> list[APIRoute]:
+    """Every route below `router`; FastAPI keeps included routers as wrappers around them."""
+    found: list[APIRoute] = []
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif isinstance(included := getattr(route, "original_router", None), APIRouter):
+            found.extend(api_routes(included))
+    return found
+
+
+def test_every_route_is_async_so_blocking_calls_go_through_run_blocking() -> None:
+    # Sync routes would run in FastAPI's threadpool: a new thread per Lambda invocation.
+    routes = [route for router, _ in ROUTERS for route in api_routes(router)]
+    sync = [route.path for route in routes if not inspect.iscoroutinefunction(route.endpoint)]
+    assert len(routes) >= 28
+    assert sync == []
+
+
+def test_routes_reach_services_only_through_run_blocking() -> None:
+    """A service call written straight into an async route would block the event loop."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path in modules_under("api")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in {"service", "posts", "auth"}
+    ]
+    assert offenders == []

@@ -1,5 +1,6 @@
 from fastapi import APIRouter
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.errors import error_responses
 from portfolio_api.dependencies import AuthServiceDep, CurrentUser
 from portfolio_api.models.auth import (
@@ -15,21 +16,22 @@ router = APIRouter(prefix="/auth", tags=["Authentication"])
 
 
 @router.post("/login", responses=error_responses(400, 401, 403, 429, 503))
-def login(body: LoginRequest, auth: AuthServiceDep) -> LoginResponse:
+async def login(body: LoginRequest, auth: AuthServiceDep) -> LoginResponse:
     """Sign in with email and password; send the returned `token` as `Authorization: Bearer`."""
-    return LoginResponse.of_sign_in(auth.login(email=body.email, password=body.password))
+    signed_in = await run_blocking(auth.login, email=body.email, password=body.password)
+    return LoginResponse.of_sign_in(signed_in)
 
 
 @router.post("/refresh", responses=error_responses(400, 401, 429, 503))
-def refresh(body: RefreshRequest, auth: AuthServiceDep) -> RefreshResponse:
+async def refresh(body: RefreshRequest, auth: AuthServiceDep) -> RefreshResponse:
     """Trade the refresh token for a new ID token and access token."""
-    return RefreshResponse.of(auth.refresh(refresh_token=body.refresh_token))
+    return RefreshResponse.of(await run_blocking(auth.refresh, refresh_token=body.refresh_token))
 
 
 @router.post("/logout", responses=error_responses(401, 503))
-def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
+async def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
     """Sign out everywhere: refresh tokens stop working and earlier ID tokens are refused."""
-    auth.logout(principal=user)
+    await run_blocking(auth.logout, principal=user)
     return MessageResponse(message="Successfully logged out")
 
 

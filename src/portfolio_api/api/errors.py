@@ -11,16 +11,21 @@ from pydantic import JsonValue
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portfolio_api.core.errors import (
+    Conflict,
     DependencyUnavailable,
     DomainError,
     InvalidCredentials,
     InvalidToken,
     NotAuthenticated,
+    NotFound,
+    PayloadTooLarge,
     PermissionDenied,
+    PreconditionFailed,
     RateLimited,
     SignInChallenge,
 )
 from portfolio_api.models.errors import ErrorResponse
+from portfolio_api.models.fields import TOO_LARGE
 
 # Most specific first: the first isinstance match decides.
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], HTTPStatus], ...] = (
@@ -30,6 +35,10 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], HTTPStatus], ...] = (
     (PermissionDenied, HTTPStatus.FORBIDDEN),
     (RateLimited, HTTPStatus.TOO_MANY_REQUESTS),
     (DependencyUnavailable, HTTPStatus.SERVICE_UNAVAILABLE),
+    (NotFound, HTTPStatus.NOT_FOUND),
+    (PreconditionFailed, HTTPStatus.PRECONDITION_FAILED),
+    (Conflict, HTTPStatus.CONFLICT),
+    (PayloadTooLarge, HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
 )
 _DEFAULT_MESSAGES = {
     HTTPStatus.NOT_FOUND: "The requested resource was not found",
@@ -95,12 +104,22 @@ def _render_http_error(exc: StarletteHTTPException) -> JSONResponse:
 
 
 def _render_validation_error(exc: RequestValidationError) -> JSONResponse:
-    problems = [_problem(error) for error in exc.errors()] or [
+    """400, naming the fields; 413 when a field is over the size this API stores."""
+    errors = exc.errors()
+    problems = [_problem(error) for error in errors] or [
         {"field": "request", "location": "request", "issue": "is invalid"}
     ]
-    first = problems[0]
+    too_large = any(error.get("type") == TOO_LARGE for error in errors)
+    first = next(
+        (
+            problem
+            for problem, error in zip(problems, errors, strict=False)
+            if error.get("type") == TOO_LARGE
+        ),
+        problems[0],
+    )
     return error_response(
-        status=HTTPStatus.BAD_REQUEST,
+        status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE if too_large else HTTPStatus.BAD_REQUEST,
         message=f"Invalid request: {first['field']}: {first['issue']}",
         details={
             "field": first["field"],
@@ -114,8 +133,9 @@ def _problem(error: Mapping[str, Any]) -> dict[str, JsonValue]:
     """One failing field. The offending input is left out: it may be a password."""
     location: Sequence[str | int] = error.get("loc", ())
     path = [str(part) for part in location[1:]]
+    named = (error.get("ctx") or {}).get("field")
     return {
-        "field": ".".join(path) or str(location[0] if location else "request"),
+        "field": named or ".".join(path) or str(location[0] if location else "request"),
         "location": str(location[0]) if location else "request",
         "issue": str(error.get("msg", "is invalid")),
     }

@@ -10,6 +10,7 @@ from http import HTTPStatus
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portfolio_api.api.blocking import serving_alone
 from portfolio_api.api.errors import error_response
 from portfolio_api.core.logging import request_id_var
 
@@ -37,7 +38,8 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with serving_alone("aws.event" in scope):
+                await self.app(scope, receive, send_with_id)
         except Exception:
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:

@@ -1,10 +1,20 @@
+"""Every router, in the order requests are matched against them.
+
+They are included straight into the app, not nested under a `/v1` router: FastAPI matches
+included routers level by level, and the flat, hot-first order saved 0.2 ms of a 2.9 ms warm
+GET (docs/PERFORMANCE.md).
+"""
+
 from fastapi import APIRouter
 
-from portfolio_api.api import auth, health
+from portfolio_api.api import auth, certifications, health, posts, projects
 
-v1 = APIRouter(prefix="/v1")
-v1.include_router(auth.router)
-
-root = APIRouter()
-root.include_router(health.router)
-root.include_router(v1)
+V1 = "/v1"
+ROUTERS: tuple[tuple[APIRouter, str], ...] = (
+    (posts.router, V1),
+    (posts.extras, V1),
+    (projects.router, V1),
+    (certifications.router, V1),
+    (auth.router, V1),
+    (health.router, ""),
+)

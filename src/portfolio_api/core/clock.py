@@ -17,3 +17,8 @@ class SystemClock:
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO-8601 in UTC to the second, with `Z`: the form every stored timestamp takes."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -46,3 +46,27 @@ class RateLimited(DomainError):
 
 class DependencyUnavailable(DomainError):
     """An upstream service (Cognito, its JWKS, DynamoDB) cannot be reached."""
+
+
+class NotFound(DomainError):
+    """The item does not exist, or the caller may not know that it does."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the item's state: a taken slug, publishing a published item."""
+
+
+class PreconditionFailed(DomainError):
+    """`If-Match` names a version that is no longer current."""
+
+
+class PayloadTooLarge(DomainError):
+    """The body, or one field of it, is larger than the API stores."""
+
+
+class SlugTaken(Conflict):
+    """Another post already has this slug."""
+
+
+class WriteConflict(Conflict):
+    """The item changed between reading and writing it. Services retry; callers rarely see it."""

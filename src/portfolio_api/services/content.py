@@ -1,0 +1,197 @@
+"""The rules posts, projects and certifications share: visibility, versions, status changes.
+
+Entity services subclass `ContentService` and fill in what differs: how an item is built from
+a create body, which filters a list takes, and how a list is ordered.
+"""
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from portfolio_api.core.clock import Clock, iso_utc
+from portfolio_api.core.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    WriteConflict,
+)
+from portfolio_api.core.ids import ID_PATTERN, new_id
+from portfolio_api.models.content import (
+    ContentSummary,
+    ContentUpdate,
+    ContentWrite,
+    ListQuery,
+    Page,
+    Precondition,
+    Status,
+    StatusFilter,
+    StoredContent,
+    etag_of,
+)
+from portfolio_api.models.identity import Principal
+from portfolio_api.repositories.content import ContentRepository
+
+# Without If-Match the last write wins: a lost race is reread and reapplied, a few times.
+WRITE_ATTEMPTS = 5
+ID_SHAPE = re.compile(ID_PATTERN)
+type Change[M] = Callable[[M, str], M]
+
+
+class ContentService[
+    M: StoredContent,
+    S: ContentSummary,
+    C: ContentWrite,
+    U: ContentUpdate,
+    Q: ListQuery,
+](ABC):
+    NOUN: ClassVar[str] = "Item"
+
+    def __init__(self, *, repository: ContentRepository[M, S], clock: Clock) -> None:
+        self._repository = repository
+        self._clock = clock
+
+    def _derived(self, data: C) -> dict[str, Any]:
+        """Fields the server computes from a create body (a post's slug and reading time)."""
+        return {}
+
+    @abstractmethod
+    def _matches(self, summary: S, query: Q) -> bool:
+        """Whether a list's filters (other than status) keep this item."""
+
+    @abstractmethod
+    def _order(self, summary: S) -> tuple[Any, ...]:
+        """The sort key of a list, newest (highest) first."""
+
+    def _revise(self, item: M, changes: dict[str, Any]) -> M:
+        return item.model_copy(update=changes)
+
+    def _published(self, item: M, now: str) -> M:
+        return item.model_copy(update={"status": Status.PUBLISHED})
+
+    def _insert(self, item: M) -> M:
+        self._repository.create(item=item)
+        return item
+
+    def _new(self, *, data: C, item_id: str, now: str) -> M:
+        return self._repository.model(
+            **data.model_dump(),
+            **self._derived(data),
+            id=item_id,
+            status=Status.DRAFT,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+
+    def get(self, *, item_id: str, viewer: Principal | None) -> M:
+        item = self._stored(item_id)
+        if item is None or not _may_see(item.status, viewer):
+            raise self._not_found()
+        return item
+
+    def list(self, *, query: Q, viewer: Principal | None) -> Page[M]:
+        statuses = _statuses_for(query.status, viewer)
+        matching = [
+            summary
+            for summary in self._repository.summaries()
+            if summary.status in statuses and self._matches(summary, query)
+        ]
+        matching.sort(key=self._order, reverse=True)
+        window = matching[query.offset : query.offset + query.limit]
+        return Page(
+            items=self._repository.get_many(ids=[summary.id for summary in window]),
+            total=len(matching),
+            limit=query.limit,
+            offset=query.offset,
+        )
+
+    def create(self, *, data: C) -> M:
+        moment = self._clock.now()
+        now = iso_utc(moment)
+        return self._insert(self._new(data=data, item_id=new_id(now=moment), now=now))
+
+    def update(self, *, item_id: str, changes: U, precondition: Precondition | None) -> M:
+        return self._rewrite(
+            item_id=item_id,
+            precondition=precondition,
+            change=lambda item, _: self._revise(item, changes.changes()),
+        )
+
+    def publish(self, *, item_id: str, precondition: Precondition | None) -> M:
+        def publish(item: M, now: str) -> M:
+            if item.status is Status.PUBLISHED:
+                raise Conflict(f"{self.NOUN} is already published")
+            return self._published(item, now)
+
+        return self._rewrite(item_id=item_id, precondition=precondition, change=publish)
+
+    def unpublish(self, *, item_id: str, precondition: Precondition | None) -> M:
+        def unpublish(item: M, _: str) -> M:
+            if item.status is Status.DRAFT:
+                raise Conflict(f"{self.NOUN} is a draft already")
+            return item.model_copy(update={"status": Status.DRAFT})
+
+        return self._rewrite(item_id=item_id, precondition=precondition, change=unpublish)
+
+    def delete(self, *, item_id: str, precondition: Precondition | None) -> None:
+        for _ in range(WRITE_ATTEMPTS):
+            current = self._current(item_id=item_id, precondition=precondition)
+            try:
+                self._repository.delete(item=current)
+            except WriteConflict:
+                continue
+            return
+        raise self._busy()
+
+    def _rewrite(self, *, item_id: str, precondition: Precondition | None, change: Change[M]) -> M:
+        for _ in range(WRITE_ATTEMPTS):
+            current = self._current(item_id=item_id, precondition=precondition)
+            now = iso_utc(self._clock.now())
+            revised = change(current, now).model_copy(
+                update={"version": current.version + 1, "updated_at": now}
+            )
+            try:
+                self._repository.replace(item=revised, previous=current)
+            except WriteConflict:
+                continue
+            return revised
+        raise self._busy()
+
+    def _stored(self, item_id: str) -> M | None:
+        """An id this API could never have made names no item: no need to ask DynamoDB."""
+        return self._repository.get(item_id=item_id) if ID_SHAPE.fullmatch(item_id) else None
+
+    def _current(self, *, item_id: str, precondition: Precondition | None) -> M:
+        item = self._stored(item_id)
+        if item is None:
+            raise self._not_found()
+        if precondition is not None and not precondition.admits(item.version):
+            raise PreconditionFailed(
+                f"{self.NOUN} has changed since it was read: If-Match does not name "
+                "its current version",
+                details={"currentETag": etag_of(item.version)},
+            )
+        return item
+
+    def _not_found(self) -> NotFound:
+        return NotFound(f"{self.NOUN} not found")
+
+    def _busy(self) -> WriteConflict:
+        return WriteConflict(f"{self.NOUN} is being changed by other requests; retry")
+
+
+def _may_see(status: Status, viewer: Principal | None) -> bool:
+    return status is Status.PUBLISHED or (viewer is not None and viewer.is_owner)
+
+
+def _statuses_for(wanted: StatusFilter, viewer: Principal | None) -> frozenset[Status]:
+    if wanted is StatusFilter.PUBLISHED:
+        return frozenset({Status.PUBLISHED})
+    if viewer is None:
+        raise NotAuthenticated("Sign in as the owner to list drafts")
+    if not viewer.is_owner:
+        raise PermissionDenied("Only the site owner may list drafts")
+    return frozenset(Status) if wanted is StatusFilter.ALL else frozenset({Status.DRAFT})

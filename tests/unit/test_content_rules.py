@@ -1,0 +1,81 @@
+"""Pure rules: slugs, reading time, ids, If-Match parsing, and the index's projection."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portfolio_api.core.ids import new_id
+from portfolio_api.devstack.table_spec import load_table_spec
+from portfolio_api.models.certifications import CertificationSummary
+from portfolio_api.models.content import Precondition
+from portfolio_api.models.posts import PostSummary
+from portfolio_api.models.projects import ProjectSummary
+from portfolio_api.repositories.content import INDEX_NAME
+from portfolio_api.services.slugs import numbered, read_time, slugify
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Building Scalable APIs with FastAPI", "building-scalable-apis-with-fastapi"),
+        ("  Crème brûlée & C++ / Go!  ", "creme-brulee-c-go"),
+        ("Part 2", "part-2"),
+        ("日本語", "post"),
+        ("!!!", "post"),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_a_long_title_is_cut_at_a_word() -> None:
+    slug = slugify("word " * 40)
+    assert len(slug) <= 80
+    assert slug.endswith("word")
+
+
+def test_numbered_slugs() -> None:
+    assert [numbered("a", number) for number in (1, 2, 3)] == ["a", "a-2", "a-3"]
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, 1), (1, 1), (200, 1), (201, 2), (1000, 5)])
+def test_read_time(words: int, minutes: int) -> None:
+    assert read_time("w " * words) == f"{minutes} min read"
+
+
+def test_ids_are_url_safe_and_sort_by_time() -> None:
+    start = datetime(2026, 11, 26, tzinfo=UTC)
+    ids = [new_id(now=start + timedelta(milliseconds=step)) for step in range(0, 5000, 7)]
+    assert ids == sorted(ids)
+    assert all(len(item_id) == 26 and item_id.isalnum() and item_id.islower() for item_id in ids)
+    same_moment = {new_id(now=start) for _ in range(100)}
+    assert len(same_moment) == 100
+
+
+@pytest.mark.parametrize(
+    ("header", "admitted", "refused"),
+    [
+        ('"3"', 3, 4),
+        ('"2", "3"', 2, 4),
+        ("*", 999, None),
+        ('W/"3"', None, 3),
+        ("3", None, 3),
+        ('"0"', None, 0),
+    ],
+)
+def test_if_match_parsing(header: str, admitted: int | None, refused: int | None) -> None:
+    precondition = Precondition.from_header(header)
+    if admitted is not None:
+        assert precondition.admits(admitted)
+    if refused is not None:
+        assert not precondition.admits(refused)
+
+
+def test_the_index_projects_every_field_lists_read() -> None:
+    (index,) = [
+        index for index in load_table_spec().global_indexes if index["IndexName"] == INDEX_NAME
+    ]
+    projected = set(index["Projection"].get("NonKeyAttributes", []))
+    for summary in (PostSummary, ProjectSummary, CertificationSummary):
+        needed = {field.alias or name for name, field in summary.model_fields.items()}
+        assert needed <= projected, summary.__name__
