@@ -22,8 +22,8 @@ from portfolio_api.factory import create_app
 from tests.helpers.app import serve, settings_for
 from tests.helpers.aws import REGION, dynamodb_client, scans_forbidden
 from tests.helpers.clock import FastForwardClock
-from tests.helpers.cognito import Account, UserPoolFixture
-from tests.helpers.content import Callers, sign_in
+from tests.helpers.cognito import Account, UserPoolFixture, sign_in
+from tests.helpers.content import Callers
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -3,7 +3,7 @@
 import logging
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -22,25 +22,12 @@ from portfolio_api.repositories.sessions import SessionRepository
 from tests.helpers.app import serve
 from tests.helpers.aws import REGION
 from tests.helpers.clock import FastForwardClock
-from tests.helpers.cognito import Account, UserPoolFixture
+from tests.helpers.cognito import UserPoolFixture, bearer, login
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 INVALID_TOKEN = 'Bearer error="invalid_token"'
-
-
-def login(api: httpx.Client, account: Account) -> dict[str, Any]:
-    response = api.post(
-        "/v1/auth/login", json={"email": account.email, "password": account.password}
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_the_owner_signs_in_and_is_the_owner(api: httpx.Client, user_pool: UserPoolFixture) -> None:

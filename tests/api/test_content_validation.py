@@ -23,6 +23,10 @@ def _refused(response: httpx.Response, field: str, status: int = 400) -> None:
         (POSTS, {"title": ""}, "title"),
         (POSTS, {"title": "   "}, "title"),
         (POSTS, {"title": "t" * 201}, "title"),
+        (POSTS, {"title": "nul\u0000byte"}, "title"),
+        (POSTS, {"title": "two\nlines"}, "title"),
+        (POSTS, {"excerpt": "bell\u0007"}, "excerpt"),
+        (POSTS, {"content": "escape \u001b[31m red"}, "content"),
         (POSTS, {"excerpt": "e" * 501}, "excerpt"),
         (POSTS, {"content": "  \n "}, "content"),
         (POSTS, {"tags": []}, "tags"),
@@ -157,3 +161,37 @@ def test_a_body_over_1_mib_is_413(api: httpx.Client, callers: Callers) -> None:
 def test_a_413_comes_before_authentication(api: httpx.Client) -> None:
     response = api.post("/v1/blog/posts", content=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413
+
+
+GARBAGE: tuple[bytes, ...] = (
+    b"null",
+    b'"a string"',
+    b"123",
+    b"[]",
+    b"{}",
+    b'{"title": 123, "tags": [1, 2]}',
+    b'{"name": {"nested": true}}',
+    b'{"tags": [' + b'"t",' * 5000 + b'"t"]}',
+    b"\xff\xfe not utf-8",
+    b'{"title": "\\u0000"}',
+    b'{"dateEarned": "9999-99-99"}',
+    b"[" * 5000 + b"]" * 5000,
+)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
+def test_garbage_bodies_are_4xx_never_5xx(
+    api: httpx.Client, callers: Callers, kind: ContentKind
+) -> None:
+    # GIVEN an item, and bodies no client should send
+    item = kind.create(api, callers.owner)
+    headers = callers.owner | {"Content-Type": "application/json"}
+    # WHEN each is sent as a create and as an update
+    statuses = {
+        (body[:20], method): api.request(method, url, content=body, headers=headers).status_code
+        for body in GARBAGE
+        for method, url in (("POST", kind.path), ("PUT", f"{kind.path}/{item['id']}"))
+    }
+    # THEN every answer is a client error, and the item is as it was
+    assert {status for status in statuses.values() if not 400 <= status < 500} == set()
+    assert api.get(f"{kind.path}/{item['id']}", headers=callers.owner).json() == item

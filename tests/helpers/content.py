@@ -8,7 +8,6 @@ import httpx
 from portfolio_api.models.content import Status
 from portfolio_api.models.posts import Post
 from portfolio_api.models.projects import Project
-from tests.helpers.cognito import Account
 
 WORDS_5KB = " ".join(f"word{index % 97}" for index in range(800))  # ~5 KB of Markdown
 
@@ -49,15 +48,6 @@ def certification_body(**overrides: Any) -> dict[str, Any]:
         "dateEarned": "2023-06-15",
     }
     return body | overrides
-
-
-def sign_in(api: httpx.Client, account: Account) -> dict[str, str]:
-    """`Authorization` headers carrying a fresh ID token for this account."""
-    response = api.post(
-        "/v1/auth/login", json={"email": account.email, "password": account.password}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 @dataclass(frozen=True)

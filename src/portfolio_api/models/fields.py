@@ -45,20 +45,38 @@ def _distinct_tags(tags: list[str]) -> list[str]:
     return distinct
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Icon = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
+# No control characters: one line where a line is meant, lines and tabs where text is.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _line(max_length: int) -> StringConstraints:
+    return StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=max_length, pattern=ONE_LINE
+    )
+
+
+Title = Annotated[str, _line(200)]
+Label = Annotated[str, _line(100)]
+Icon = Annotated[str, _line(10)]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=TEXT)
+]
 # The contract sets no maximum here; 5,000 characters keeps every item far below 400 KB.
 Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=TEXT)
 ]
-LongText = Annotated[str, AfterValidator(_long_text), Field(json_schema_extra={"minLength": 1})]
+LongText = Annotated[
+    str,
+    StringConstraints(pattern=TEXT),
+    AfterValidator(_long_text),
+    Field(json_schema_extra={"minLength": 1}),
+]
 WebUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_URL_LENGTH),
     AfterValidator(_web_url),
     Field(json_schema_extra={"format": "uri"}),
 ]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Tag = Annotated[str, _line(50)]
 Tags = Annotated[list[Tag], Field(min_length=1, max_length=20), AfterValidator(_distinct_tags)]

@@ -31,19 +31,17 @@ class PostRepository(ContentRepository[Post, PostSummary]):
 
     def taken_slugs(self, *, candidates: Sequence[str]) -> set[str]:
         """Which of these slugs a post holds now (one consistent BatchGet)."""
+        slug_of = {self._slug_key(slug)["PK"]["S"]: slug for slug in candidates}
         keys = [self._slug_key(slug) for slug in candidates]
         with dynamodb_errors():
             response = self._client.batch_get_item(
                 RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
             )
+        found = response.get("Responses", {}).get(self._table, [])
         unread = response.get("UnprocessedKeys", {})
         unprocessed = list(unread[self._table]["Keys"]) if self._table in unread else []
-        taken = {
-            item["PK"]["S"].removeprefix("POSTSLUG#")
-            for item in response.get("Responses", {}).get(self._table, [])
-        }
         # Unread guards count as taken: the transaction still has the last word.
-        return taken | {key["PK"]["S"].removeprefix("POSTSLUG#") for key in unprocessed}
+        return {slug_of[str(item["PK"]["S"])] for item in [*found, *unprocessed]}
 
     def _claim(self, post: Post) -> "TransactWriteItemTypeDef":
         return {
