@@ -35,8 +35,9 @@ format: setup ## Rewrite the code into shape
 	$(RUN) ruff check --fix src tests
 	$(RUN) ruff format src tests
 
-bench: setup ## Figures, no asserts: blog reads via the handler vs raw boto3, capacity
+bench: setup ## Figures, no asserts: blog reads vs raw boto3, tracking under load, capacity
 	$(RUN) python -m tests.bench.content
+	$(RUN) python -m tests.bench.tracking
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data

@@ -1,23 +1,31 @@
 """Wiring: one set of clients, repositories and services per app, built from Settings."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portfolio_api.config import Settings
 from portfolio_api.core.clock import Clock, SystemClock
 from portfolio_api.core.security import HttpJwksSource, JwksSource, TokenVerifier
+from portfolio_api.models.analytics import ContentType
+from portfolio_api.models.certifications import Certification, CertificationSummary
+from portfolio_api.models.projects import Project, ProjectSummary
+from portfolio_api.repositories.analytics import AnalyticsRepository
 from portfolio_api.repositories.aws import create_cognito_client, create_dynamodb_client
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.health import TableProbe
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
 from portfolio_api.repositories.posts import PostRepository
+from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
+from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.certifications import CertificationService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.projects import ProjectService
+from portfolio_api.services.views import ViewService
+from portfolio_api.services.visitors import VisitorIdentities, VisitorService
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -32,6 +40,8 @@ class Container:
     posts: PostService
     projects: ProjectService
     certifications: CertificationService
+    visitors: VisitorService
+    views: ViewService
 
 
 def build_container(
@@ -54,18 +64,77 @@ def build_container(
         or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
         clock=clock,
     )
-    posts = PostRepository(client=dynamodb, table_name=table, clock=clock, kind=POSTS)
-    projects = ContentRepository(client=dynamodb, table_name=table, clock=clock, kind=PROJECTS)
-    certifications = ContentRepository(
-        client=dynamodb, table_name=table, clock=clock, kind=CERTIFICATIONS
+    content = _content_repositories(client=dynamodb, table_name=table, clock=clock)
+    posts = PostService(repository=content.posts, clock=clock)
+    projects = ProjectService(repository=content.projects, clock=clock)
+    certifications = CertificationService(repository=content.certifications, clock=clock)
+    counts = AnalyticsRepository(
+        client=dynamodb,
+        table_name=table,
+        shards=settings.counter_shards,
+        views=content.views,
+        content=content.by_type(),
+        clock=clock,
+    )
+    identities = VisitorIdentities(
+        salts=SaltRepository(client=dynamodb, table_name=table), clock=clock
     )
     return Container(
         settings=settings,
         auth=auth,
         health=HealthService(probe=TableProbe(client=dynamodb, table_name=table)),
-        posts=PostService(repository=posts, clock=clock),
-        projects=ProjectService(repository=projects, clock=clock),
-        certifications=CertificationService(repository=certifications, clock=clock),
+        posts=posts,
+        projects=projects,
+        certifications=certifications,
+        visitors=VisitorService(counts=counts, identities=identities, clock=clock),
+        views=ViewService(
+            counts=counts,
+            identities=identities,
+            content={
+                ContentType.BLOG: posts,
+                ContentType.PROJECT: projects,
+                ContentType.CERTIFICATION: certifications,
+            },
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ContentRepositories:
+    posts: PostRepository
+    projects: ContentRepository[Project, ProjectSummary]
+    certifications: ContentRepository[Certification, CertificationSummary]
+    views: ViewCounters
+
+    def by_type(self) -> dict[ContentType, ContentRepository[Any, Any]]:
+        return {
+            ContentType.BLOG: self.posts,
+            ContentType.PROJECT: self.projects,
+            ContentType.CERTIFICATION: self.certifications,
+        }
+
+
+def _content_repositories(
+    *, client: "DynamoDBClient", table_name: str, clock: Clock
+) -> _ContentRepositories:
+    """Each content repository deletes an item's view counter in the item's own transaction."""
+    views = ViewCounters(client=client, table_name=table_name)
+    dependents = (views,)
+    return _ContentRepositories(
+        posts=PostRepository(
+            client=client, table_name=table_name, clock=clock, kind=POSTS, dependents=dependents
+        ),
+        projects=ContentRepository(
+            client=client, table_name=table_name, clock=clock, kind=PROJECTS, dependents=dependents
+        ),
+        certifications=ContentRepository(
+            client=client,
+            table_name=table_name,
+            clock=clock,
+            kind=CERTIFICATIONS,
+            dependents=dependents,
+        ),
+        views=views,
     )
 
 

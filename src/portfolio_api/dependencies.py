@@ -7,14 +7,18 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from portfolio_api.api.blocking import run_blocking
+from portfolio_api.api.client_ip import client_ip
 from portfolio_api.config import Settings
 from portfolio_api.container import Container
 from portfolio_api.core.errors import InvalidToken, NotAuthenticated, PermissionDenied
+from portfolio_api.models.analytics import VisitorSignal
 from portfolio_api.models.content import Precondition
 from portfolio_api.models.identity import Principal
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.posts import PostService
+from portfolio_api.services.views import ViewService
+from portfolio_api.services.visitors import VisitorService
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -42,6 +46,8 @@ get_health_service = from_container(lambda container: container.health)
 get_post_service = from_container(lambda container: container.posts)
 get_project_service = from_container(lambda container: container.projects)
 get_certification_service = from_container(lambda container: container.certifications)
+get_visitor_service = from_container(lambda container: container.visitors)
+get_view_service = from_container(lambda container: container.views)
 
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
@@ -84,6 +90,21 @@ Owner = Annotated[Principal, Depends(require_owner)]
 
 
 PostServiceDep = Annotated[PostService, Depends(get_post_service)]
+VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
+ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
+
+
+async def visitor_signal(request: Request) -> VisitorSignal:
+    settings = container_of(request).settings
+    ip = client_ip(
+        request.scope,
+        forwarded_for=request.headers.get("x-forwarded-for"),
+        trusted_hops=settings.trusted_proxy_hops,
+    )
+    return VisitorSignal(ip=ip, user_agent=request.headers.get("user-agent", ""))
+
+
+Visitor = Annotated[VisitorSignal, Depends(visitor_signal)]
 
 
 async def if_match(

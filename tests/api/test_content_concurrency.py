@@ -1,35 +1,22 @@
 """Races settled by DynamoDB (conditions and transactions), on DynamoDB Local, over real HTTP."""
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from tests.helpers.concurrency import at_once
 from tests.helpers.content import POSTS, Callers
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-def _at_once[T](count: int, call: Callable[[int], T]) -> list[T]:
-    """Runs `call(0..count-1)` in threads released together by a barrier."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> T:
-        barrier.wait()
-        return call(index)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 def test_concurrent_creates_with_one_title_get_distinct_slugs(
     api: httpx.Client, callers: Callers
 ) -> None:
     # WHEN four creates with the same title race
-    responses = _at_once(
+    responses = at_once(
         4,
         lambda _: api.post("/v1/blog/posts", json=POSTS.body(title="Race"), headers=callers.owner),
     )
@@ -52,7 +39,7 @@ def test_concurrent_updates_with_one_if_match_give_one_200_and_one_412(
     url = f"/v1/blog/posts/{post['id']}"
     headers = callers.owner | {"If-Match": '"1"'}
     # WHEN two updates based on version 1 race
-    responses = _at_once(
+    responses = at_once(
         2, lambda index: api.put(url, json={"excerpt": f"Writer {index}"}, headers=headers)
     )
     # THEN exactly one wins, and the stored post is the winner's
@@ -76,7 +63,7 @@ def test_racing_writes_never_split_an_item_from_its_index(
         lambda: api.put(url, json={"category": "Raced"}, headers=callers.owner),
         lambda: api.put(url, json={"slug": "raced-slug"}, headers=callers.owner),
     ]
-    responses = _at_once(8, lambda index: actions[index % 4]())
+    responses = at_once(8, lambda index: actions[index % 4]())
     # THEN every answer is a success or a clean conflict, never a 5xx
     assert {response.status_code for response in responses} <= {200, 409}
     # AND the item, its index entry and its slug guard agree

@@ -162,3 +162,23 @@ def test_content_written_and_listed_through_the_handler(handler: Handler) -> Non
     body = json.loads(response["body"])
     assert [post["id"] for post in body["posts"]] == [post_id]
     assert body["total"] == 1
+
+
+def _visit_from(address: str) -> dict[str, Any]:
+    event = load_event("post-visitors-track.json")
+    event["requestContext"]["identity"]["sourceIp"] = address
+    return event
+
+
+def test_visitors_are_told_apart_by_the_address_api_gateway_saw(handler: Handler) -> None:
+    # WHEN the sample visit arrives from one address twice, then from another
+    first = handler(_visit_from("203.0.113.10"), LambdaContext())
+    again = handler(_visit_from("203.0.113.10"), LambdaContext())
+    other = handler(_visit_from("198.51.100.77"), LambdaContext())
+    # THEN the address API Gateway saw decides, not the X-Forwarded-For the client sent
+    assert [json.loads(response["body"]) for response in (first, again, other)] == [
+        {"count": 1, "tracked": True},
+        {"count": 1, "tracked": False},
+        {"count": 2, "tracked": True},
+    ]
+    assert header(first, "access-control-allow-origin") == "https://patrickcmd.dev"

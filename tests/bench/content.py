@@ -417,7 +417,7 @@ def print_goals(timings: Timings, reads: Sequence[Measured]) -> None:
 
 def print_capacity(title: str, results: Sequence[Measured]) -> None:
     print(f"\n## {title}\n")
-    print("| request | DynamoDB calls | RCU | WCU | of which GSI1 |")
+    print("| request | DynamoDB calls | RCU | WCU | of which indexes |")
     print("|---|---|---:|---:|---:|")
     for measured in results:
         usage = measured.usage

@@ -17,6 +17,7 @@ import pytest
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
 from tests.helpers.aws import dynamodb_client
+from tests.helpers.visitors import browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 READY_TIMEOUT = 120.0
@@ -97,6 +98,12 @@ def test_sign_in_round_trip_then_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         again = api.post("/v1/auth/refresh", json={"refreshToken": login["refreshToken"]})
         assert again.status_code == 401
         assert api.get("/docs").status_code == 200
+        # AND a visitor counts once, whatever X-Forwarded-For it claims (uvicorn ignores it too)
+        visits = [
+            api.post("/v1/visitors/track", headers=browser(1, **{"X-Forwarded-For": address}))
+            for address in ("198.51.100.1", "198.51.100.2")
+        ]
+        assert [visit.json()["tracked"] for visit in visits] == [True, False]
         api.close()
         # WHEN Ctrl-C is pressed
         assert stack.interrupt() == 0

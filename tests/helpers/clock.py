@@ -6,11 +6,13 @@ class FakeClock:
 
     def __init__(self, start: datetime | None = None) -> None:
         self._now = start or datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
+        self.sleeps = 0
 
     def now(self) -> datetime:
         return self._now
 
     def sleep(self, seconds: float) -> None:
+        self.sleeps += 1
         self.advance(seconds)
 
     def advance(self, seconds: float) -> None:

@@ -70,6 +70,7 @@ class ContentKind:
     path: str
     items_field: str
     body: Any
+    content_type: str
 
     def create(self, api: httpx.Client, owner: dict[str, str], **overrides: Any) -> dict[str, Any]:
         response = api.post(self.path, json=self.body(**overrides), headers=owner)
@@ -83,11 +84,21 @@ class ContentKind:
         published: dict[str, Any] = response.json()
         return published
 
+    def create_published(
+        self, api: httpx.Client, owner: dict[str, str], **overrides: Any
+    ) -> dict[str, Any]:
+        return self.publish(api, owner, self.create(api, owner, **overrides)["id"])
 
-POSTS = ContentKind(path="/v1/blog/posts", items_field="posts", body=post_body)
-PROJECTS = ContentKind(path="/v1/projects", items_field="projects", body=project_body)
+
+POSTS = ContentKind(path="/v1/blog/posts", items_field="posts", body=post_body, content_type="blog")
+PROJECTS = ContentKind(
+    path="/v1/projects", items_field="projects", body=project_body, content_type="project"
+)
 CERTIFICATIONS = ContentKind(
-    path="/v1/certifications", items_field="certifications", body=certification_body
+    path="/v1/certifications",
+    items_field="certifications",
+    body=certification_body,
+    content_type="certification",
 )
 KINDS = (POSTS, PROJECTS, CERTIFICATIONS)
 

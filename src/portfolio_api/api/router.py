@@ -7,10 +7,12 @@ GET (docs/PERFORMANCE.md).
 
 from fastapi import APIRouter
 
-from portfolio_api.api import auth, certifications, health, posts, projects
+from portfolio_api.api import analytics, auth, certifications, health, posts, projects, visitors
 
 V1 = "/v1"
 ROUTERS: tuple[tuple[APIRouter, str], ...] = (
+    (visitors.router, V1),
+    (analytics.router, V1),
     (posts.router, V1),
     (posts.extras, V1),
     (projects.router, V1),

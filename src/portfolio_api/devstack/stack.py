@@ -86,12 +86,17 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 class ApiServer(Service):
     """uvicorn in a child process; with reload it restarts on every change under src/."""
 
-    def __init__(self, *, host: str, port: int, env: dict[str, str], reload: bool) -> None:
+    def __init__(
+        self, *, host: str, port: int, env: dict[str, str], reload: bool, access_log: bool = True
+    ) -> None:
         self.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
         self._command = [sys.executable, "-m", "uvicorn", "portfolio_api.main:app"]
-        self._command += ["--host", host, "--port", str(port)]
+        # The app reads X-Forwarded-For itself, and only when TRUSTED_PROXY_HOPS says so.
+        self._command += ["--host", host, "--port", str(port), "--no-proxy-headers"]
         if reload:
             self._command += ["--reload", "--reload-dir", str(REPO_ROOT / "src")]
+        if not access_log:
+            self._command += ["--no-access-log"]
         self._env = env
         self._process: subprocess.Popen[bytes] | None = None
 

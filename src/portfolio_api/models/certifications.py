@@ -71,7 +71,9 @@ class CertificationPublic(ContentPublic):
 
 
 class Certification(CertificationPublic, StoredContent):
-    pass
+    @property
+    def heading(self) -> str:
+        return self.name
 
 
 class CertificationSummary(ContentSummary):

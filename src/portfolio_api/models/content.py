@@ -36,6 +36,11 @@ class StoredContent(ContentPublic):
 
     version: int = Field(ge=1)
 
+    @property
+    def heading(self) -> str:
+        """What a dashboard calls the item: a post's title, a project's or certificate's name."""
+        raise NotImplementedError
+
 
 class ContentSummary(ResponseSchema):
     """The few attributes the list index projects: enough to filter and order without the item."""

@@ -51,6 +51,10 @@ class PostPublic(ContentPublic):
 class Post(PostPublic, StoredContent):
     published_time: str | None = None
 
+    @property
+    def heading(self) -> str:
+        return self.title
+
 
 class PostSummary(ContentSummary):
     category: str

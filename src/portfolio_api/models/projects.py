@@ -51,7 +51,9 @@ class ProjectPublic(ContentPublic):
 
 
 class Project(ProjectPublic, StoredContent):
-    pass
+    @property
+    def heading(self) -> str:
+        return self.name
 
 
 class ProjectSummary(ContentSummary):

@@ -26,6 +26,8 @@ _CLIENT_CONFIG = Config(
     read_timeout=5,
     retries={"mode": "standard", "max_attempts": 3},
     tcp_keepalive=True,
+    # One connection per blocking-pool thread under uvicorn (botocore's default is 10).
+    max_pool_connections=48,
 )
 
 
@@ -49,6 +51,14 @@ def create_cognito_client(settings: Settings) -> "CognitoIdentityProviderClient"
 
 def error_code(exc: ClientError) -> str:
     return exc.response.get("Error", {}).get("Code", "")
+
+
+def cancellation_codes(exc: ClientError) -> list[str]:
+    """Each step's outcome in a cancelled transaction ("None", "ConditionalCheckFailed"...)."""
+    if error_code(exc) != "TransactionCanceledException":
+        return []
+    reasons = exc.response.get("CancellationReasons", [])
+    return [str(reason.get("Code", "None")) for reason in reasons]
 
 
 @contextmanager

@@ -4,29 +4,26 @@ Item:  PK `<ENTITY>#<id>`, SK `<ENTITY>`; GSI1PK `<ENTITY>`, GSI1SK `<id>`.
 The index keys live on the item itself, so one write changes both or neither.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from portfolio_api.core.clock import Clock
-from portfolio_api.core.errors import DependencyUnavailable, DomainError, WriteConflict
-from portfolio_api.models.content import ContentSummary, StoredContent
-from portfolio_api.repositories.aws import dynamodb_errors, error_code
+from portfolio_api.core.errors import DomainError, WriteConflict
+from portfolio_api.models.content import ContentSummary, Status, StoredContent
+from portfolio_api.repositories.aws import cancellation_codes, dynamodb_errors, error_code
+from portfolio_api.repositories.reads import Item, batch_get_items, query_items
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import (
-        AttributeValueTypeDef,
         TransactWriteItemTypeDef,
     )
 
-Item = dict[str, "AttributeValueTypeDef"]
 INDEX_NAME = "GSI1"
-BATCH_GET_LIMIT = 100
-BATCH_GET_ATTEMPTS = 6
 VERSION_IS = "#version = :version"
 VERSION_NAMES = {"#version": "version"}
 
@@ -51,11 +48,24 @@ class ContentKind[M: StoredContent, S: ContentSummary]:
     summary: type[S]
 
 
+class Dependent(Protocol):
+    """Items that belong to a content item and go when it goes (its view counter)."""
+
+    def deletions(self, *, entity: str, item_id: str) -> list["TransactWriteItemTypeDef"]: ...
+
+
 class ContentRepository[M: StoredContent, S: ContentSummary]:
     def __init__(
-        self, *, client: "DynamoDBClient", table_name: str, kind: ContentKind[M, S], clock: Clock
+        self,
+        *,
+        client: "DynamoDBClient",
+        table_name: str,
+        kind: ContentKind[M, S],
+        clock: Clock,
+        dependents: Sequence[Dependent] = (),
     ) -> None:
         self._client = client
+        self._dependents = tuple(dependents)
         self._table = table_name
         self._entity = kind.entity
         self._model = kind.model
@@ -65,6 +75,10 @@ class ContentRepository[M: StoredContent, S: ContentSummary]:
     @property
     def model(self) -> type[M]:
         return self._model
+
+    @property
+    def entity(self) -> str:
+        return self._entity
 
     def _key(self, item_id: str) -> Item:
         return {"PK": {"S": f"{self._entity}#{item_id}"}, "SK": {"S": self._entity}}
@@ -91,49 +105,24 @@ class ContentRepository[M: StoredContent, S: ContentSummary]:
 
     def summaries(self) -> list[S]:
         """Every item of this entity, as the small projection GSI1 holds (one Query, paged)."""
-        return [self._summary.model_validate(from_attributes(item)) for item in self._index()]
-
-    def _index(self) -> Iterator[Item]:
-        request: dict[str, Any] = {
+        request = {
             "TableName": self._table,
             "IndexName": INDEX_NAME,
             "KeyConditionExpression": "#pk = :pk",
             "ExpressionAttributeNames": {"#pk": "GSI1PK"},
             "ExpressionAttributeValues": {":pk": {"S": self._entity}},
         }
-        while True:
-            with dynamodb_errors():
-                response = self._client.query(**request)
-            yield from response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [
+            self._summary.model_validate(from_attributes(item))
+            for item in query_items(self._client, request)
+        ]
 
     def get_many(self, *, ids: Sequence[str]) -> list[M]:
         """The full items, in the order asked; ids deleted since the index was read drop out."""
-        found: dict[str, M] = {}
-        for start in range(0, len(ids), BATCH_GET_LIMIT):
-            keys = [self._key(item_id) for item_id in ids[start : start + BATCH_GET_LIMIT]]
-            for item in self._batch_get(keys):
-                model = self._to_model(item)
-                found[model.id] = model
+        keys = [self._key(item_id) for item_id in ids]
+        items = batch_get_items(self._client, table=self._table, keys=keys, clock=self._clock)
+        found = {model.id: model for model in map(self._to_model, items)}
         return [found[item_id] for item_id in ids if item_id in found]
-
-    def _batch_get(self, keys: list[Item]) -> list[Item]:
-        items: list[Item] = []
-        pending = keys
-        for attempt in range(BATCH_GET_ATTEMPTS):
-            with dynamodb_errors():
-                response = self._client.batch_get_item(
-                    RequestItems={self._table: {"Keys": pending}}
-                )
-            items.extend(response.get("Responses", {}).get(self._table, []))
-            unprocessed = response.get("UnprocessedKeys", {})
-            pending = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
-            if not pending:
-                return items
-            self._clock.sleep(0.05 * 2**attempt)
-        raise DependencyUnavailable("The database is busy; retry shortly")
 
     def create(self, *, item: M) -> None:
         put: TransactWriteItemTypeDef = {
@@ -168,7 +157,24 @@ class ContentRepository[M: StoredContent, S: ContentSummary]:
                 "ExpressionAttributeValues": {":version": {"N": str(item.version)}},
             }
         }
-        self._write([delete, *self._delete_extras(item)])
+        dependents = [
+            operation
+            for dependent in self._dependents
+            for operation in dependent.deletions(entity=self._entity, item_id=item.id)
+        ]
+        self._write([delete, *self._delete_extras(item), *dependents])
+
+    def published_check(self, *, item_id: str) -> "TransactWriteItemTypeDef":
+        """A transaction step that holds only while the item exists and is published."""
+        return {
+            "ConditionCheck": {
+                "TableName": self._table,
+                "Key": self._key(item_id),
+                "ConditionExpression": "attribute_exists(PK) AND #status = :published",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":published": {"S": Status.PUBLISHED.value}},
+            }
+        }
 
     def _conflict(self) -> WriteConflict:
         return WriteConflict(f"The {self._entity.lower()} changed while it was being written")
@@ -216,15 +222,9 @@ def _failed_operation(exc: ClientError) -> int | None:
     A transaction that lost a race with another one on the same item counts as the first write
     failing: the caller rereads and tries again.
     """
-    code = error_code(exc)
-    if code == "ConditionalCheckFailedException":
+    if error_code(exc) == "ConditionalCheckFailedException":
         return 0
-    if code != "TransactionCanceledException":
-        return None
-    reasons: list[Mapping[str, Any]] = list(exc.response.get("CancellationReasons", []))
-    for index, reason in enumerate(reasons):
-        if reason.get("Code") == "ConditionalCheckFailed":
-            return index
-    if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
-        return 0
-    return None
+    codes = cancellation_codes(exc)
+    if "ConditionalCheckFailed" in codes:
+        return codes.index("ConditionalCheckFailed")
+    return 0 if "TransactionConflict" in codes else None

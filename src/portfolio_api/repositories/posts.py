@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from portfolio_api.core.errors import DomainError, SlugTaken
 from portfolio_api.models.posts import Post, PostSummary
 from portfolio_api.repositories.aws import dynamodb_errors
-from portfolio_api.repositories.content import ContentRepository, Item
+from portfolio_api.repositories.content import ContentRepository
+from portfolio_api.repositories.reads import Item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef

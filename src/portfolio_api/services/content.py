@@ -6,7 +6,7 @@ a create body, which filters a list takes, and how a list is ordered.
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from portfolio_api.core.clock import Clock, iso_utc
@@ -89,7 +89,7 @@ class ContentService[
     def get(self, *, item_id: str, viewer: Principal | None) -> M:
         item = self._stored(item_id)
         if item is None or not _may_see(item.status, viewer):
-            raise self._not_found()
+            raise self.not_found()
         return item
 
     def list(self, *, query: Q, viewer: Principal | None) -> Page[M]:
@@ -107,6 +107,21 @@ class ContentService[
             limit=query.limit,
             offset=query.offset,
         )
+
+    def visible_ids(self, *, viewer: Principal | None) -> set[str]:
+        """The ids of every item this viewer may see (one Query of the list index)."""
+        return {
+            summary.id
+            for summary in self._repository.summaries()
+            if _may_see(summary.status, viewer)
+        }
+
+    def find(self, *, ids: Sequence[str]) -> Sequence[M]:
+        """The items with these ids that exist, in the order asked."""
+        return self._repository.get_many(ids=[item_id for item_id in ids if is_item_id(item_id)])
+
+    def not_found(self) -> NotFound:
+        return NotFound(f"{self.NOUN} not found")
 
     def create(self, *, data: C) -> M:
         moment = self._clock.now()
@@ -162,12 +177,12 @@ class ContentService[
 
     def _stored(self, item_id: str) -> M | None:
         """An id this API could never have made names no item: no need to ask DynamoDB."""
-        return self._repository.get(item_id=item_id) if ID_SHAPE.fullmatch(item_id) else None
+        return self._repository.get(item_id=item_id) if is_item_id(item_id) else None
 
     def _current(self, *, item_id: str, precondition: Precondition | None) -> M:
         item = self._stored(item_id)
         if item is None:
-            raise self._not_found()
+            raise self.not_found()
         if precondition is not None and not precondition.admits(item.version):
             raise PreconditionFailed(
                 f"{self.NOUN} has changed since it was read: If-Match does not name "
@@ -176,11 +191,13 @@ class ContentService[
             )
         return item
 
-    def _not_found(self) -> NotFound:
-        return NotFound(f"{self.NOUN} not found")
-
     def _busy(self) -> WriteConflict:
         return WriteConflict(f"{self.NOUN} is being changed by other requests; retry")
+
+
+def is_item_id(item_id: str) -> bool:
+    """Whether this API could have made the id; any other names no item."""
+    return ID_SHAPE.fullmatch(item_id) is not None
 
 
 def _may_see(status: Status, viewer: Principal | None) -> bool:

@@ -1,0 +1,102 @@
+"""Content views: counted once per visitor, item and UTC day; ranked by the index that counts."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from portfolio_api.models.analytics import (
+    ContentType,
+    ContentViews,
+    ContentViewStat,
+    TopContent,
+    ViewStats,
+    ViewTracked,
+    VisitorSignal,
+)
+from portfolio_api.models.identity import Principal
+from portfolio_api.repositories.analytics import AnalyticsRepository, Counter, Outcome, View
+from portfolio_api.services.bots import is_automated
+from portfolio_api.services.content import ContentService, is_item_id
+from portfolio_api.services.visitors import VisitorIdentities
+
+type AnyContentService = ContentService[Any, Any, Any, Any, Any]
+# Ranked counters read beyond `limit`, for items deleted a moment ago that the index still holds.
+TOP_SLACK = 5
+
+
+class ViewService:
+    def __init__(
+        self,
+        *,
+        counts: AnalyticsRepository,
+        identities: VisitorIdentities,
+        content: Mapping[ContentType, AnyContentService],
+    ) -> None:
+        self._counts = counts
+        self._identities = identities
+        self._content = content
+
+    def track(
+        self, *, signal: VisitorSignal, content_type: ContentType, content_id: str
+    ) -> ViewTracked:
+        """Counts a view of a published item; anything else is a 404 that writes nothing."""
+        service = self._content[content_type]
+        if is_automated(signal.user_agent):
+            service.get(item_id=content_id, viewer=None)
+            return ViewTracked(views=self._views(content_type, content_id), tracked=False)
+        if not is_item_id(content_id):
+            raise service.not_found()
+        today = self._identities.today()
+        view = View(
+            visitor=self._identities.of(signal=signal, today=today),
+            content_type=content_type,
+            content_id=content_id,
+            now=today.now,
+            expires_at=today.midnight,
+        )
+        outcome = self._counts.record_view(view=view)
+        if outcome is Outcome.NO_CONTENT:
+            raise service.not_found()
+        return ViewTracked(
+            views=self._views(content_type, content_id), tracked=outcome is Outcome.COUNTED
+        )
+
+    def views_of(
+        self, *, content_type: ContentType, content_id: str, viewer: Principal | None
+    ) -> ContentViews:
+        self._content[content_type].get(item_id=content_id, viewer=viewer)
+        return ContentViews(
+            content_id=content_id,
+            content_type=content_type,
+            views=self._views(content_type, content_id),
+        )
+
+    def stats(self, *, content_type: ContentType, viewer: Principal | None) -> ViewStats:
+        """Every item the viewer may see, most viewed first; items never viewed show 0."""
+        visible = self._content[content_type].visible_ids(viewer=viewer)
+        ranking = self._counts.ranked(content_type=content_type, limit=None)
+        stats = {item_id: views for item_id, views in ranking if item_id in visible}
+        stats.update(dict.fromkeys(sorted(visible - stats.keys()), 0))
+        return ViewStats(content_type=content_type, stats=stats)
+
+    def top(self, *, limit: int) -> TopContent:
+        return TopContent(
+            blogs=self._top(ContentType.BLOG, limit),
+            projects=self._top(ContentType.PROJECT, limit),
+            certifications=self._top(ContentType.CERTIFICATION, limit),
+        )
+
+    def total(self) -> int:
+        return self._counts.total(counter=Counter.VIEWS)
+
+    def _top(self, content_type: ContentType, limit: int) -> list[ContentViewStat]:
+        ranking = self._counts.ranked(content_type=content_type, limit=limit + TOP_SLACK)
+        found = self._content[content_type].find(ids=[item_id for item_id, _ in ranking])
+        headings = {item.id: item.heading for item in found}
+        return [
+            ContentViewStat(content_id=item_id, views=views, title=headings[item_id])
+            for item_id, views in ranking
+            if item_id in headings
+        ][:limit]
+
+    def _views(self, content_type: ContentType, content_id: str) -> int:
+        return self._counts.views(content_type=content_type, content_id=content_id)

@@ -1,0 +1,131 @@
+"""Visitors: counted once per UTC day under a daily-salted hash, and their trends."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from portfolio_api.core.calendar import (
+    Month,
+    day_key,
+    day_label,
+    epoch_seconds,
+    last_days,
+    last_months,
+    start_of,
+    utc_day,
+)
+from portfolio_api.core.clock import Clock
+from portfolio_api.models.analytics import (
+    DailyVisitors,
+    MonthlyVisitors,
+    VisitorSignal,
+    VisitTracked,
+)
+from portfolio_api.repositories.analytics import AnalyticsRepository, Counter, Outcome, Visit
+from portfolio_api.repositories.salts import SaltRepository
+from portfolio_api.services.bots import is_automated
+
+SALT_BYTES = 32
+# A salt outlives its day by one more: requests that began just before midnight still find it.
+SALT_DAYS = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class Today:
+    """The moment of an event, as the dedup records and counters need it."""
+
+    day: date
+    now: int
+    midnight: int
+
+    @property
+    def key(self) -> str:
+        return day_key(self.day)
+
+    @property
+    def month(self) -> str:
+        return Month.of(self.day).key
+
+
+class VisitorIdentities:
+    """Who a visitor is today: SHA-256 over the day's random salt, the IP and the User-Agent.
+
+    Tomorrow's salt is new, so nobody can link today's hash to yesterday's, not even us.
+    """
+
+    def __init__(self, *, salts: SaltRepository, clock: Clock) -> None:
+        self._salts = salts
+        self._clock = clock
+        self._cached: tuple[date, bytes] | None = None
+
+    def today(self) -> Today:
+        moment = self._clock.now()
+        day = utc_day(moment)
+        midnight = epoch_seconds(start_of(day + timedelta(days=1)))
+        return Today(day=day, now=epoch_seconds(moment), midnight=midnight)
+
+    def of(self, *, signal: VisitorSignal, today: Today) -> str:
+        digest = hashlib.sha256(self._salt(today.day))
+        for part in (signal.ip, signal.user_agent):
+            encoded = part.encode("utf-8", "surrogateescape")
+            digest.update(len(encoded).to_bytes(4, "big") + encoded)
+        return digest.hexdigest()
+
+    def _salt(self, day: date) -> bytes:
+        cached = self._cached
+        if cached is not None and cached[0] == day:
+            return cached[1]
+        salt = self._salts.salt_for(
+            day=day_key(day),
+            candidate=secrets.token_bytes(SALT_BYTES),
+            expires_at=epoch_seconds(start_of(day + timedelta(days=SALT_DAYS))),
+        )
+        self._cached = (day, salt)
+        return salt
+
+
+class VisitorService:
+    def __init__(
+        self, *, counts: AnalyticsRepository, identities: VisitorIdentities, clock: Clock
+    ) -> None:
+        self._counts = counts
+        self._identities = identities
+        self._clock = clock
+
+    def track(self, *, signal: VisitorSignal) -> VisitTracked:
+        if is_automated(signal.user_agent):
+            return VisitTracked(count=self.count(), tracked=False)
+        today = self._identities.today()
+        visit = Visit(
+            visitor=self._identities.of(signal=signal, today=today),
+            day=today.key,
+            month=today.month,
+            now=today.now,
+            expires_at=today.midnight,
+        )
+        outcome = self._counts.record_visit(visit=visit)
+        return VisitTracked(count=self.count(), tracked=outcome is Outcome.COUNTED)
+
+    def count(self) -> int:
+        return self._counts.total(counter=Counter.VISITS)
+
+    def daily(self, *, days: int) -> list[DailyVisitors]:
+        wanted = last_days(today=utc_day(self._clock.now()), count=days)
+        keys = [day_key(day) for day in wanted]
+        counts = self._counts.series(counter=Counter.VISITS_BY_DAY, first=keys[0], last=keys[-1])
+        return [
+            DailyVisitors(date=day_label(day), visitors=counts.get(key, 0), day=key)
+            for day, key in zip(wanted, keys, strict=True)
+        ]
+
+    def monthly(self, *, months: int) -> list[MonthlyVisitors]:
+        wanted = last_months(today=utc_day(self._clock.now()), count=months)
+        first, last = wanted[0].key, wanted[-1].key
+        counts = self._counts.series(counter=Counter.VISITS_BY_MONTH, first=first, last=last)
+        return [
+            MonthlyVisitors(
+                month=month.label, visitors=counts.get(month.key, 0), year_month=month.key
+            )
+            for month in wanted
+        ]

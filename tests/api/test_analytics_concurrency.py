@@ -1,0 +1,59 @@
+"""Counting races settled by DynamoDB transactions, on DynamoDB Local, over real HTTP."""
+
+import httpx
+
+from tests.helpers.concurrency import at_once
+from tests.helpers.content import POSTS, Callers
+from tests.helpers.visitors import browser, track_view, views_of, visitor_count
+
+
+def _post(api: httpx.Client, path: str, headers: dict[str, str]) -> httpx.Response:
+    # A client per thread: each call a connection of its own, as separate browsers have.
+    with httpx.Client(base_url=api.base_url, timeout=60) as client:
+        return client.post(path, headers=headers)
+
+
+def test_200_distinct_visitors_at_once_add_exactly_200(api: httpx.Client) -> None:
+    # WHEN 200 different visitors track at the same moment
+    responses = at_once(200, lambda n: _post(api, "/v1/visitors/track", browser(n)))
+    # THEN every call succeeded and counted, and the total moved by exactly 200
+    assert {response.status_code for response in responses} == {200}
+    assert sum(response.json()["tracked"] for response in responses) == 200
+    assert visitor_count(api) == 200
+    # AND the highest count any caller was told is the final one
+    assert max(response.json()["count"] for response in responses) == 200
+
+
+def test_50_calls_of_one_visitor_at_once_add_exactly_1(api: httpx.Client) -> None:
+    # WHEN one visitor's track call arrives 50 times at the same moment
+    responses = at_once(50, lambda _: _post(api, "/v1/visitors/track", browser(7)))
+    # THEN exactly one counted
+    assert {response.status_code for response in responses} == {200}
+    assert sum(response.json()["tracked"] for response in responses) == 1
+    assert visitor_count(api) == 1
+
+
+def test_200_distinct_viewers_at_once_add_exactly_200_views(
+    api: httpx.Client, callers: Callers
+) -> None:
+    # GIVEN a published post
+    post = POSTS.create_published(api, callers.owner)
+    # WHEN 200 different visitors open it at the same moment
+    responses = at_once(200, lambda n: track_view(api, POSTS, post["id"], browser(n)))
+    # THEN all 200 counted, on the post and in the total
+    assert {response.status_code for response in responses} == {200}
+    assert sum(response.json()["tracked"] for response in responses) == 200
+    assert views_of(api, POSTS, post["id"], callers.anonymous) == 200
+    total = api.get("/v1/analytics/total-views", headers=callers.owner).json()["totalViews"]
+    assert total == 200
+
+
+def test_50_views_of_one_visitor_at_once_add_exactly_1(api: httpx.Client, callers: Callers) -> None:
+    # GIVEN a published post
+    post = POSTS.create_published(api, callers.owner)
+    # WHEN one visitor's view arrives 50 times at the same moment
+    responses = at_once(50, lambda _: track_view(api, POSTS, post["id"], browser(3)))
+    # THEN exactly one counted
+    assert {response.status_code for response in responses} == {200}
+    assert sum(response.json()["tracked"] for response in responses) == 1
+    assert views_of(api, POSTS, post["id"], callers.anonymous) == 1

@@ -1,0 +1,155 @@
+"""Analytics rules that need no table: bots, calendars, client addresses, transaction retries."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import ANY, Stubber
+
+from portfolio_api.api.client_ip import client_ip
+from portfolio_api.core.calendar import Month, day_label, last_days, last_months
+from portfolio_api.core.errors import DependencyUnavailable
+from portfolio_api.models.analytics import ContentType
+from portfolio_api.repositories.analytics import (
+    TRANSACT_ATTEMPTS,
+    AnalyticsRepository,
+    Outcome,
+    Visit,
+)
+from portfolio_api.repositories.views import ViewCounters
+from portfolio_api.services.bots import is_automated
+from tests.helpers.aws import REGION
+from tests.helpers.clock import FakeClock
+from tests.helpers.visitors import BOT_AGENTS, BROWSER_AGENTS
+
+
+@pytest.mark.parametrize("agent", BOT_AGENTS)
+def test_crawlers_previews_monitors_and_libraries_are_automated(agent: str) -> None:
+    assert is_automated(agent)
+
+
+@pytest.mark.parametrize("agent", BROWSER_AGENTS)
+def test_browsers_are_people(agent: str) -> None:
+    assert not is_automated(agent)
+
+
+def test_days_run_back_across_month_and_year_ends() -> None:
+    days = last_days(today=date(2026, 3, 1), count=3)
+    assert days == [date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1)]
+    assert [day_label(day) for day in last_days(today=date(2026, 1, 1), count=2)] == [
+        "Dec 31",
+        "Jan 1",
+    ]
+
+
+def test_months_are_calendar_months_across_the_year_end() -> None:
+    months = last_months(today=date(2026, 2, 28), count=4)
+    assert [month.key for month in months] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert [month.label for month in months] == ["Nov", "Dec", "Jan", "Feb"]
+    assert Month.of(date(2026, 1, 31)).previous() == Month(year=2025, month=12)
+
+
+@pytest.mark.parametrize(
+    ("scope", "forwarded", "hops", "expected"),
+    [
+        ({"client": ("10.0.0.1", 5)}, None, 0, "10.0.0.1"),
+        ({"client": ("10.0.0.1", 5)}, "203.0.113.1", 0, "10.0.0.1"),
+        ({"client": ("10.0.0.1", 5)}, "spoofed, 203.0.113.1", 1, "203.0.113.1"),
+        ({"client": ("10.0.0.1", 5)}, "198.51.100.1, 203.0.113.1", 2, "198.51.100.1"),
+        ({"client": ("10.0.0.1", 5)}, "203.0.113.1", 2, "10.0.0.1"),
+        (
+            {
+                "client": ("10.0.0.1", 5),
+                "aws.event": {"requestContext": {"identity": {"sourceIp": "192.0.2.4"}}},
+            },
+            "203.0.113.1",
+            0,
+            "192.0.2.4",
+        ),
+        ({}, None, 0, ""),
+    ],
+)
+def test_the_client_address_comes_from_a_source_the_deployment_trusts(
+    scope: dict[str, Any], forwarded: str | None, hops: int, expected: str
+) -> None:
+    assert client_ip(scope, forwarded_for=forwarded, trusted_hops=hops) == expected
+
+
+def _conflict() -> dict[str, Any]:
+    return {
+        "service_error_code": "TransactionCanceledException",
+        "service_message": "Transaction cancelled",
+        "http_status_code": 400,
+        "service_error_meta": {"Code": "TransactionCanceledException"},
+        "modeled_fields": {
+            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+        },
+    }
+
+
+def _stubbed_repository() -> tuple[AnalyticsRepository, Stubber, FakeClock]:
+    client = boto3.client("dynamodb", region_name=REGION)
+    clock = FakeClock()
+    repository = AnalyticsRepository(
+        client=client,
+        table_name="t",
+        shards=4,
+        views=ViewCounters(client=client, table_name="t"),
+        content={},
+        clock=clock,
+    )
+    return repository, Stubber(client), clock
+
+
+VISIT = Visit(visitor="v", day="2026-11-26", month="2026-11", now=1, expires_at=2)
+
+
+def _in_progress() -> dict[str, Any]:
+    return {
+        "service_error_code": "TransactionInProgressException",
+        "service_message": "Transaction is in progress",
+        "http_status_code": 400,
+    }
+
+
+@pytest.mark.parametrize("refusal", [_conflict, _in_progress])
+def test_a_transaction_that_collided_is_tried_again(refusal: Callable[[], dict[str, Any]]) -> None:
+    # GIVEN DynamoDB refusing the first two attempts: a conflict, or a token still in progress
+    repository, stubber, clock = _stubbed_repository()
+    for _ in range(2):
+        stubber.add_client_error("transact_write_items", **refusal())
+    stubber.add_response(
+        "transact_write_items", {}, {"TransactItems": ANY, "ClientRequestToken": ANY}
+    )
+    # WHEN a visit is recorded
+    with stubber:
+        outcome = repository.record_visit(visit=VISIT)
+    # THEN the third attempt counted it, after a pause each time
+    assert outcome is Outcome.COUNTED
+    stubber.assert_no_pending_responses()
+    assert clock.sleeps == 2
+
+
+def test_endless_collisions_end_in_a_503_not_a_hang() -> None:
+    repository, stubber, _ = _stubbed_repository()
+    for _ in range(TRANSACT_ATTEMPTS):
+        stubber.add_client_error("transact_write_items", **_conflict())
+    with stubber, pytest.raises(DependencyUnavailable):
+        repository.record_visit(visit=VISIT)
+
+
+def test_other_transaction_failures_are_not_retried() -> None:
+    repository, stubber, _ = _stubbed_repository()
+    stubber.add_client_error(
+        "transact_write_items", service_error_code="ValidationException", http_status_code=400
+    )
+    with stubber, pytest.raises(ClientError):
+        repository.record_visit(visit=VISIT)
+    stubber.assert_no_pending_responses()
+
+
+def test_content_types_are_the_contracts() -> None:
+    assert [member.value for member in ContentType] == ["blog", "project", "certification"]
