@@ -111,6 +111,8 @@ def test_sign_in_round_trip_then_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         assert stack.group_is_gone()
         assert not Path(f"/proc/{stack.state['dynamodbPid']}").exists()
         assert "Stopped" in stack.log.read_text()
+        # AND no client address was logged (uvicorn's access log is off)
+        assert "/v1/visitors/track" not in stack.log.read_text()
 
 
 def test_a_second_run_finds_its_data_and_a_parallel_run_is_refused(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ class ApiServer(Service):
     """uvicorn in a child process; with reload it restarts on every change under src/."""
 
     def __init__(
-        self, *, host: str, port: int, env: dict[str, str], reload: bool, access_log: bool = True
+        self, *, host: str, port: int, env: dict[str, str], reload: bool, access_log: bool
     ) -> None:
         self.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
         self._command = [sys.executable, "-m", "uvicorn", "portfolio_api.main:app"]
@@ -182,7 +182,14 @@ def run_stack(options: StackOptions) -> int:
         )
         env = app_environment(options, dynamodb_url=dynamodb.endpoint_url, pool=pool)
         api = stack.enter_context(
-            ApiServer(host=options.host, port=options.api_port, env=env, reload=options.reload)
+            # No access log: uvicorn's names each client's IP address, which is never logged.
+            ApiServer(
+                host=options.host,
+                port=options.api_port,
+                env=env,
+                reload=options.reload,
+                access_log=False,
+            )
         )
         _announce(options, api_url=api.url, dynamodb_url=dynamodb.endpoint_url, pool=pool)
         if options.ready_file is not None:
