@@ -8,7 +8,16 @@ UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN := $(UV) run --frozen
 NODE_STAMP := tools/dynamodb-local/node_modules/.package-lock.json
 
-.PHONY: help setup dev test lint format bench clean-data
+# The Lambda artifact (template.yaml's ApiFunction, `BuildMethod: makefile`): the python3.12
+# runtime runs on Amazon Linux 2023, glibc 2.34, arm64. LAMBDA_PLATFORM=x86_64-manylinux_2_34
+# builds the same artifact with x86_64 wheels, which the smoke test imports on this machine.
+LAMBDA_PYTHON := 3.12
+LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
+# The same pin as tests/helpers/sam.py (a test keeps the two equal); an isolated tool, not in the venv.
+SAM_CLI := aws-sam-cli==1.170.0
+SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
+
+.PHONY: help setup dev test lint format bench build build-ApiFunction clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -24,20 +33,44 @@ dev: setup ## Local stack: DynamoDB Local + Cognito (moto) + API with reload on 
 	$(RUN) python -m portfolio_api.devstack
 
 lint: setup ## ruff check, ruff format --check, mypy --strict
-	$(RUN) ruff check src tests
-	$(RUN) ruff format --check src tests
-	$(RUN) mypy --strict src tests
+	$(RUN) ruff check src tests tools
+	$(RUN) ruff format --check src tests tools
+	$(RUN) mypy --strict src tests tools/precompile.py
 
 test: lint ## The whole suite (CI runs exactly this)
 	$(RUN) pytest
 
 format: setup ## Rewrite the code into shape
-	$(RUN) ruff check --fix src tests
-	$(RUN) ruff format src tests
+	$(RUN) ruff check --fix src tests tools
+	$(RUN) ruff format src tests tools
 
-bench: setup ## Figures, no asserts: blog reads vs raw boto3, tracking under load, capacity
+bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
 	$(RUN) python -m tests.bench.content
 	$(RUN) python -m tests.bench.tracking
+	$(RUN) python -m tests.bench.coldstart
+
+build: setup ## sam build, no Docker: the Lambda artifact in .aws-sam/build, and its size
+	@# --no-cached: SAM's cache key is CodeUri's files alone, blind to uv.lock and this Makefile.
+	$(SAM) build --no-cached
+	@$(RUN) python -m tests.helpers.artifact .aws-sam/build/ApiFunction
+
+# Called by `sam build` (cwd: the repo, ARTIFACTS_DIR: SAM's output folder). boto3 and its own
+# dependencies are left to the python3.12 runtime, which ships them: bundled they would add 24 MB
+# (botocore's data), doubling the artifact. tools/precompile.py compiles the modules a cold start
+# imports, because /var/task is read-only and Lambda would otherwise compile them at every cold
+# start (about twice the import time); compiling all of them would pass the 20 MB budget.
+build-ApiFunction:
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is unset: run make build (sam build)"; exit 2; }
+	@requirements=$$(mktemp) && trap 'rm -f "$$requirements"' EXIT && \
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --prune boto3 \
+		--quiet --output-file "$$requirements" && \
+	$(UV) pip install --quiet --target "$(ARTIFACTS_DIR)" --no-deps --only-binary :all: \
+		--python-version $(LAMBDA_PYTHON) --python-platform $(LAMBDA_PLATFORM) \
+		--link-mode copy --no-installer-metadata --requirement "$$requirements"
+	rm -rf "$(ARTIFACTS_DIR)/bin"
+	tar -C src --exclude=portfolio_api/devstack --exclude=__pycache__ --exclude='*.pyc' \
+		-cf - portfolio_api | tar -C "$(ARTIFACTS_DIR)" -xf -
+	$(RUN) python tools/precompile.py "$(ARTIFACTS_DIR)"
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data

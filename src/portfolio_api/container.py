@@ -1,10 +1,13 @@
 """Wiring: one set of clients, repositories and services per app, built from Settings."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from portfolio_api.config import Settings
 from portfolio_api.core.clock import Clock, SystemClock
+from portfolio_api.core.metrics import BusinessMetrics
 from portfolio_api.core.security import HttpJwksSource, JwksSource, TokenVerifier
 from portfolio_api.models.analytics import ContentType
 from portfolio_api.models.certifications import Certification, CertificationSummary
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, kw_only=True)
 class Container:
     settings: Settings
+    metrics: BusinessMetrics
     auth: AuthService
     health: HealthService
     posts: PostService
@@ -54,15 +58,17 @@ def build_container(
 ) -> Container:
     """Every argument after `settings` swaps one outside dependency, for tests."""
     clock = clock or SystemClock()
+    metrics = BusinessMetrics(environment=settings.environment)
     dynamodb = dynamodb or create_dynamodb_client(settings)
     table = settings.dynamodb_table_name
     auth = _auth_service(
         settings,
         dynamodb=dynamodb,
-        cognito=cognito or create_cognito_client(settings),
+        connect_cognito=(lambda: cognito) if cognito else partial(create_cognito_client, settings),
         jwks=jwks
         or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
         clock=clock,
+        metrics=metrics,
     )
     content = _content_repositories(client=dynamodb, table_name=table, clock=clock)
     posts = PostService(repository=content.posts, clock=clock)
@@ -81,15 +87,17 @@ def build_container(
     )
     return Container(
         settings=settings,
+        metrics=metrics,
         auth=auth,
         health=HealthService(probe=TableProbe(client=dynamodb, table_name=table)),
         posts=posts,
         projects=projects,
         certifications=certifications,
-        visitors=VisitorService(counts=counts, identities=identities, clock=clock),
+        visitors=VisitorService(counts=counts, identities=identities, clock=clock, metrics=metrics),
         views=ViewService(
             counts=counts,
             identities=identities,
+            metrics=metrics,
             content={
                 ContentType.BLOG: posts,
                 ContentType.PROJECT: projects,
@@ -142,9 +150,10 @@ def _auth_service(
     settings: Settings,
     *,
     dynamodb: "DynamoDBClient",
-    cognito: "CognitoIdentityProviderClient",
+    connect_cognito: Callable[[], "CognitoIdentityProviderClient"],
     jwks: JwksSource,
     clock: Clock,
+    metrics: BusinessMetrics,
 ) -> AuthService:
     verifier = TokenVerifier(
         issuer=settings.cognito_issuer,
@@ -155,7 +164,7 @@ def _auth_service(
         refetch_interval_seconds=settings.jwks_refetch_interval_seconds,
     )
     identity = CognitoIdentityProvider(
-        client=cognito,
+        connect=connect_cognito,
         user_pool_id=settings.cognito_user_pool_id,
         client_id=settings.cognito_client_id,
     )
@@ -166,4 +175,5 @@ def _auth_service(
         clock=clock,
         owner_group=settings.owner_group,
         id_token_max_lifetime_seconds=settings.id_token_max_lifetime_seconds,
+        metrics=metrics,
     )

@@ -55,10 +55,10 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
 
 
-async def optional_user(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
-) -> Principal | None:
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+
+
+async def optional_user(request: Request, credentials: BearerCredentials) -> Principal | None:
     """Anonymous callers pass at once; a token that is present must be valid."""
     if credentials is None or not credentials.credentials:
         if "authorization" in request.headers:
@@ -71,7 +71,10 @@ async def optional_user(
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 
 
-async def current_user(user: OptionalUser) -> Principal:
+async def current_user(request: Request, credentials: BearerCredentials) -> Principal:
+    """Calls `optional_user` itself rather than depending on it: each level of dependencies
+    costs FastAPI work per route at a cold start and per request after."""
+    user = await optional_user(request, credentials)
     if user is None:
         raise NotAuthenticated("Authentication token is missing")
     return user
@@ -80,7 +83,8 @@ async def current_user(user: OptionalUser) -> Principal:
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-async def require_owner(user: CurrentUser) -> Principal:
+async def require_owner(request: Request, credentials: BearerCredentials) -> Principal:
+    user = await current_user(request, credentials)
     if not user.is_owner:
         raise PermissionDenied("Only the site owner may do this")
     return user

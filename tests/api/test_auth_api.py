@@ -23,6 +23,7 @@ from tests.helpers.app import serve
 from tests.helpers.aws import REGION
 from tests.helpers.clock import FastForwardClock
 from tests.helpers.cognito import UserPoolFixture, bearer, login
+from tests.helpers.logs import captured_logs
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -213,19 +214,25 @@ def test_logout_needs_a_token(api: httpx.Client) -> None:
 def test_no_token_or_password_reaches_the_log_even_at_debug(
     settings: Settings, user_pool: UserPoolFixture, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # GIVEN the app at LOG_LEVEL=DEBUG, with every record captured
+    # GIVEN the app at LOG_LEVEL=DEBUG, with its own log and every library's captured
     app = create_app(settings=settings.model_copy(update={"log_level": "DEBUG"}))
     caplog.set_level(logging.DEBUG)
-    # WHEN the owner signs in, calls, refreshes, logs out and tries again
-    with serve(app) as api:
+    # WHEN the owner fails to sign in, signs in, calls, refreshes, logs out and tries again
+    with captured_logs() as logs, serve(app) as api:
+        wrong = {"email": user_pool.owner.email, "password": "Wrong-password-1"}
+        assert api.post("/v1/auth/login", json=wrong).status_code == 401
         body = login(api, user_pool.owner)
         api.get("/v1/auth/me", headers=bearer(body["token"]))
         api.post("/v1/auth/refresh", json={"refreshToken": body["refreshToken"]})
         api.post("/v1/auth/logout", headers=bearer(body["token"]))
         api.get("/v1/auth/me", headers=bearer(body["token"]))
-    # THEN the log has records, and none holds the password or a token
-    logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert caplog.records
+    # THEN the app logged both sign-ins, each with its request's correlation id
+    messages = [line["message"] for line in logs.lines]
+    assert "sign-in refused: wrong email or password" in messages
+    assert "signed in" in messages
+    assert all(line.get("correlation_id") for line in logs.lines)
+    # AND no line, the app's or a library's, holds the password or a token
+    logged = logs.text + "\n".join(record.getMessage() for record in caplog.records)
     for secret in (user_pool.owner.password, body["token"], body["refreshToken"]):
         assert secret not in logged
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from portfolio_api.config import Settings
 from portfolio_api.factory import create_app
 from tests.helpers.app import serve
+from tests.helpers.logs import captured_logs
 
 ENVELOPE_KEYS = {"error", "message", "statusCode", "details"}
 
@@ -78,10 +79,11 @@ def test_malformed_or_unexpected_bodies_are_400(client: httpx.Client, body: byte
 
 
 def test_an_unhandled_error_is_a_500_with_a_request_id_and_no_internals(
-    client: httpx.Client, caplog: pytest.LogCaptureFixture
+    client: httpx.Client,
 ) -> None:
     # WHEN a route fails in a way nobody handled
-    response = client.get("/test/explode", headers={"Origin": "http://localhost:5173"})
+    with captured_logs() as logs:
+        response = client.get("/test/explode", headers={"Origin": "http://localhost:5173"})
     # THEN the body is the envelope with the request id, and nothing of the exception
     assert response.status_code == 500
     body = response.json()
@@ -91,8 +93,10 @@ def test_an_unhandled_error_is_a_500_with_a_request_id_and_no_internals(
     assert "Traceback" not in response.text
     # AND the browser can still read it
     assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
-    # AND the traceback went to the log
-    assert any(record.exc_info for record in caplog.records)
+    # AND the traceback went to the log, under the request's id
+    [failure] = [line for line in logs.lines if line["level"] == "ERROR"]
+    assert "RuntimeError" in failure["exception"]
+    assert failure["correlation_id"] == request_id
 
 
 @pytest.mark.parametrize(

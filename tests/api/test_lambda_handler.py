@@ -3,45 +3,33 @@
 import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from portfolio_api.config import Settings, get_settings
-from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.core.logging import logger
 from portfolio_api.devstack.cognito import MotoServer, bootstrap_owner_pool
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
 from tests.helpers.app import environment_of, settings_for
 from tests.helpers.aws import REGION
 from tests.helpers.content import post_body
-
-EVENTS = REPO_ROOT / "events"
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class LambdaContext:
-    function_name: str = "portfolio-api"
-    aws_request_id: str = "lambda-request-id"
-    memory_limit_in_mb: int = 1024
-
-
-def header(response: dict[str, Any], name: str) -> str | None:
-    """Mangum puts single-valued headers in `headers` and repeated ones in `multiValueHeaders`."""
-    single = response.get("headers") or {}
-    multiple = response.get("multiValueHeaders") or {}
-    if name in single:
-        return str(single[name])
-    return ", ".join(multiple[name]) if name in multiple else None
-
-
-def load_event(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
-    return event
+from tests.helpers.lambda_events import (
+    EVENTS,
+    TOKEN_PLACEHOLDER,
+    Handler,
+    LambdaContext,
+    at,
+    header,
+    load_event,
+    sample_event_names,
+    with_body,
+    with_headers,
+    with_token,
+)
+from tests.helpers.logs import captured_logs
 
 
 @pytest.fixture
@@ -72,8 +60,8 @@ def handler(lambda_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def test_every_sample_event_is_valid_json_in_the_rest_proxy_shape() -> None:
-    names = sorted(path.name for path in EVENTS.glob("*.json"))
-    assert names
+    names = sample_event_names()
+    assert len(names) >= 5
     for name in names:
         event = load_event(name)
         assert {"httpMethod", "path", "headers", "requestContext", "body"} <= set(event), name
@@ -113,8 +101,12 @@ def test_an_unknown_route_through_the_handler_is_the_404_envelope(handler: Handl
 
 
 def test_the_events_folder_holds_no_secret_but_the_local_default() -> None:
-    text = "\n".join(path.read_text() for path in Path(EVENTS).glob("*.json"))
-    assert "Authorization" not in text
+    text = "\n".join(path.read_text() for path in EVENTS.glob("*.json"))
+    assert "eyJ" not in text  # how every JWT starts
+    authorizations = [
+        load_event(name)["headers"].get("Authorization") for name in sample_event_names()
+    ]
+    assert {value for value in authorizations if value} == {TOKEN_PLACEHOLDER}
     assert DEFAULT_OWNER_PASSWORD in text
 
 
@@ -182,3 +174,157 @@ def test_visitors_are_told_apart_by_the_address_api_gateway_saw(handler: Handler
         {"count": 2, "tracked": True},
     ]
     assert header(first, "access-control-allow-origin") == "https://patrickcmd.dev"
+
+
+def _owner_token(handler: Handler) -> str:
+    login = handler(load_event("post-auth-login.json"), LambdaContext())
+    token: str = json.loads(login["body"])["token"]
+    return token
+
+
+def test_the_sample_owner_post_creates_a_draft_with_a_real_token(handler: Handler) -> None:
+    # GIVEN the sample owner POST, its placeholder replaced by a token the pool issued
+    event = with_token(load_event("post-blog-posts-owner.json"), token=_owner_token(handler))
+    # WHEN it goes through the handler
+    response = handler(event, LambdaContext())
+    # THEN the post is created as a draft, and the browser may read the answer
+    assert response["statusCode"] == 201, response["body"]
+    created = json.loads(response["body"])
+    assert created["title"] == json.loads(event["body"])["title"]
+    assert created["status"] == "draft"
+    assert header(response, "access-control-allow-origin") == "https://patrickcmd.dev"
+
+
+def test_the_gateway_claims_alone_do_not_let_a_request_in(handler: Handler) -> None:
+    # WHEN the sample owner POST arrives with the authorizer's claims but no real token
+    response = handler(load_event("post-blog-posts-owner.json"), LambdaContext())
+    # THEN the app, the second wall, refuses it in the envelope
+    assert response["statusCode"] == 401
+    assert json.loads(response["body"])["statusCode"] == 401
+
+
+def _published_post(handler: Handler) -> str:
+    owner = with_token(load_event("post-blog-posts-owner.json"), token=_owner_token(handler))
+    created = handler(owner, LambdaContext())
+    post_id: str = json.loads(created["body"])["id"]
+    publish = at(owner, method="POST", path=f"/v1/blog/posts/{post_id}/publish")
+    assert handler(publish, LambdaContext())["statusCode"] == 200
+    return post_id
+
+
+def test_the_sample_view_counts_a_published_post_once(
+    handler: Handler, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = load_event("post-analytics-track.json")
+    # GIVEN the sample names no post that exists
+    assert handler(sample, LambdaContext())["statusCode"] == 404
+    # WHEN it names a published post, twice
+    view = with_body(sample, body={"contentType": "blog", "contentId": _published_post(handler)})
+    capsys.readouterr()
+    first, again = (handler(view, LambdaContext()) for _ in range(2))
+    # THEN the first view counts and the repeat does not
+    assert [json.loads(response["body"]) for response in (first, again)] == [
+        {"views": 1, "tracked": True},
+        {"views": 1, "tracked": False},
+    ]
+    # AND CloudWatch is told of the one counted view
+    emitted = _emf_lines(capsys.readouterr().out)
+    assert [line.get("ViewsCounted") for line in emitted] == [[1.0]]
+
+
+def test_docs_work_behind_the_stage_prefix_and_on_the_custom_domain(handler: Handler) -> None:
+    sample = load_event("get-health.json")
+    # WHEN /docs is asked for on the execute-api URL (stage in the path) and on the domain
+    staged = handler(at(sample, method="GET", path="/docs"), LambdaContext())
+    on_domain = with_headers(sample, Host="api.patrickcmd.dev")
+    domain = handler(
+        at(on_domain, method="GET", path="/docs", requested_path="/docs"), LambdaContext()
+    )
+    schema = handler(at(sample, method="GET", path="/openapi.json"), LambdaContext())
+    # THEN each page points the browser at the schema under the prefix it was reached by
+    assert staged["statusCode"] == domain["statusCode"] == schema["statusCode"] == 200
+    assert "url: '/prod/openapi.json'" in staged["body"]
+    assert "url: '/openapi.json'" in domain["body"]
+    assert "/v1/blog/posts" in json.loads(schema["body"])["paths"]
+    # AND the prefix changes nothing about which route answers
+    health = handler(at(sample, method="GET", path="/health"), LambdaContext())
+    assert health["statusCode"] == 200
+
+
+def test_routes_still_match_when_the_stage_shares_a_name_with_a_path_segment(
+    handler: Handler,
+) -> None:
+    # GIVEN a stage called v1, so the execute-api path reads /v1/v1/visitors/count
+    event = at(
+        load_event("get-health.json"),
+        method="GET",
+        path="/v1/visitors/count",
+        requested_path="/v1/v1/visitors/count",
+    )
+    # WHEN it goes through the handler THEN the route is found under the prefix
+    response = handler(event, LambdaContext())
+    assert response["statusCode"] == 200, response["body"]
+    assert json.loads(response["body"]) == {"count": 0}
+
+
+BROWSER = load_event("post-visitors-track.json")["headers"]["User-Agent"]
+CLIENT_IP = load_event("post-visitors-track.json")["requestContext"]["identity"]["sourceIp"]
+
+
+def test_logs_carry_the_request_id_and_no_personal_data(handler: Handler) -> None:
+    login_event, visit = load_event("post-auth-login.json"), load_event("post-visitors-track.json")
+    # GIVEN the app logging everything it would at DEBUG
+    logger.setLevel("DEBUG")
+    try:
+        # WHEN a sign-in and a visit go through the handler
+        with captured_logs() as logs:
+            token = json.loads(handler(login_event, LambdaContext())["body"])["token"]
+            handler(visit, LambdaContext())
+    finally:
+        logger.setLevel("INFO")
+    # THEN each line is JSON with API Gateway's request id and the Lambda context
+    by_message = {line["message"]: line for line in logs.lines}
+    signed_in, tracked = by_message["signed in"], by_message["visit tracked"]
+    assert signed_in["correlation_id"] == login_event["requestContext"]["requestId"]
+    assert tracked["correlation_id"] == visit["requestContext"]["requestId"]
+    assert tracked["counted"] is True
+    for line in (signed_in, tracked):
+        assert isinstance(line["cold_start"], bool)
+        assert line["function_name"] == LambdaContext.function_name
+        assert line["service"] == "portfolio-api"
+    # AND nothing logged names the password, the token, the address or the browser
+    password = json.loads(login_event["body"])["password"]
+    for personal in (password, token, CLIENT_IP, BROWSER):
+        assert personal not in logs.text
+
+
+def _emf_lines(output: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return [line for line in lines if "_aws" in line]
+
+
+def test_business_events_reach_cloudwatch_as_emf_metrics(
+    handler: Handler, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = json.loads(load_event("post-auth-login.json")["body"]) | {"password": "Not-it-123!"}
+    capsys.readouterr()
+    # WHEN a sign-in fails, then a visit counts, then the same visit repeats
+    assert (
+        handler(with_body(load_event("post-auth-login.json"), body=wrong), LambdaContext())[
+            "statusCode"
+        ]
+        == 401
+    )
+    handler(load_event("post-visitors-track.json"), LambdaContext())
+    handler(load_event("post-visitors-track.json"), LambdaContext())
+    # THEN each counting invocation printed one EMF line, the repeat none
+    emitted = _emf_lines(capsys.readouterr().out)
+    assert [set(line) & {"LoginsFailed", "VisitsCounted"} for line in emitted] == [
+        {"LoginsFailed"},
+        {"VisitsCounted"},
+    ]
+    directive = emitted[1]["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Namespace"] == "PortfolioApi"
+    assert sorted(directive["Dimensions"][0]) == ["environment", "service"]
+    assert emitted[1]["service"] == "portfolio-api"
+    assert emitted[1]["environment"] == "test"

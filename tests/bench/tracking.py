@@ -261,6 +261,8 @@ def run() -> None:
         post = stack.posts.publish(item_id=post.id, precondition=None)
         settings = bench_settings(endpoint_url=dynamodb.endpoint_url)
         env = {**os.environ, **environment_of(settings), "PYTHONPATH": os.pathsep.join(sys.path)}
+        # Thousands of EMF lines would bury the figures; the metrics are tested elsewhere.
+        env["POWERTOOLS_METRICS_DISABLED"] = "true"
         port = free_port()
         raw = RawVisits(raw_client(dynamodb.endpoint_url), shards=settings.counter_shards)
         with ApiServer(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from portfolio_api.core.metrics import BusinessMetrics
 from portfolio_api.models.analytics import ContentType, VisitorSignal
 from portfolio_api.repositories.analytics import AnalyticsRepository
 from portfolio_api.repositories.content import ContentRepository
@@ -57,6 +58,11 @@ def analytics_on(
         counts=counts,
         salts=salts,
         identities=identities,
-        visitors=VisitorService(counts=counts, identities=identities, clock=clock),
+        visitors=VisitorService(
+            counts=counts,
+            identities=identities,
+            clock=clock,
+            metrics=BusinessMetrics(environment="test"),
+        ),
         clock=clock,
     )

@@ -1,12 +1,16 @@
 """Where blocking calls run: on the pool under uvicorn, inline for a Lambda invocation."""
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Coroutine
 from typing import Any
 
 from portfolio_api.api.blocking import run_blocking, serving_alone
-from portfolio_api.core.logging import request_id_var
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
 
 
 def run[T](request: Coroutine[Any, Any, T]) -> T:

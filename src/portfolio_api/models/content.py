@@ -34,6 +34,10 @@ class ContentPublic(ResponseSchema):
 class StoredContent(ContentPublic):
     """The item as stored: the public fields plus the version that `ETag` and `If-Match` carry."""
 
+    # Built on first use, not at import: no route declares these, and a cold start that serves
+    # a visit never reads content (docs/PERFORMANCE.md, cold start).
+    model_config = ConfigDict(defer_build=True)
+
     version: int = Field(ge=1)
 
     @property
@@ -44,6 +48,8 @@ class StoredContent(ContentPublic):
 
 class ContentSummary(ResponseSchema):
     """The few attributes the list index projects: enough to filter and order without the item."""
+
+    model_config = ConfigDict(defer_build=True)  # as StoredContent's
 
     id: str
     status: Status

@@ -1,7 +1,8 @@
 """The Cognito user pool: password and refresh sign-in, and global sign-out."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -32,11 +33,21 @@ _STEPS = {
 
 class CognitoIdentityProvider:
     def __init__(
-        self, *, client: "CognitoIdentityProviderClient", user_pool_id: str, client_id: str
+        self,
+        *,
+        connect: Callable[[], "CognitoIdentityProviderClient"],
+        user_pool_id: str,
+        client_id: str,
     ) -> None:
-        self._client = client
+        self._connect = connect
         self._pool = user_pool_id
         self._client_id = client_id
+
+    @cached_property
+    def _client(self) -> "CognitoIdentityProviderClient":
+        """Made on the first sign-in, not at start: most cold starts serve a visitor, and
+        building this client (its service model is large) cost them 20-30 ms."""
+        return self._connect()
 
     def password_sign_in(self, *, email: str, password: str) -> tuple[TokenSet, str]:
         """Return the tokens and the refresh token; the same refusal for any bad credential."""

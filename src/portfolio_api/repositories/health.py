@@ -1,14 +1,13 @@
 """Whether the table answers: one GetItem of a key that never exists (0.5 RCU)."""
 
-import logging
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from portfolio_api.core.logging import logger
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-logger = logging.getLogger(__name__)
 
 
 class TableProbe:

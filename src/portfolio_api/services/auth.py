@@ -3,7 +3,9 @@
 import math
 
 from portfolio_api.core.clock import Clock
-from portfolio_api.core.errors import DependencyUnavailable, InvalidToken
+from portfolio_api.core.errors import DependencyUnavailable, InvalidCredentials, InvalidToken
+from portfolio_api.core.logging import logger
+from portfolio_api.core.metrics import BusinessMetric, MetricsSink
 from portfolio_api.core.security import IdTokenClaims, TokenVerifier
 from portfolio_api.models.identity import Principal, SignIn, TokenSet
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
@@ -20,6 +22,7 @@ class AuthService:
         clock: Clock,
         owner_group: str,
         id_token_max_lifetime_seconds: int,
+        metrics: MetricsSink,
     ) -> None:
         self._identity = identity
         self._verifier = verifier
@@ -27,19 +30,29 @@ class AuthService:
         self._clock = clock
         self._owner_group = owner_group
         self._max_lifetime = id_token_max_lifetime_seconds
+        self._metrics = metrics
 
     def login(self, *, email: str, password: str) -> SignIn:
         for _ in range(2):
-            tokens, refresh_token = self._identity.password_sign_in(email=email, password=password)
+            tokens, refresh_token = self._password_sign_in(email=email, password=password)
             claims = self._verifier.verify(tokens.id_token)
             if not self._is_revoked(claims):
                 principal = self._principal(claims)
+                logger.info("signed in", extra={"owner": principal.is_owner})
                 return SignIn(principal=principal, tokens=tokens, refresh_token=refresh_token)
             # `iat` has whole seconds: a token issued in the same second as a logout looks
             # revoked. Sign in again once the clock has passed that second.
             now = self._clock.now().timestamp()
             self._clock.sleep(math.floor(now) + 1 - now)
         raise DependencyUnavailable("Sign-in raced a sign-out of the same user; retry")
+
+    def _password_sign_in(self, *, email: str, password: str) -> tuple[TokenSet, str]:
+        try:
+            return self._identity.password_sign_in(email=email, password=password)
+        except InvalidCredentials:
+            self._metrics.count(BusinessMetric.LOGINS_FAILED)
+            logger.info("sign-in refused: wrong email or password")
+            raise
 
     def refresh(self, *, refresh_token: str) -> TokenSet:
         return self._identity.refresh(refresh_token=refresh_token)

@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
+from portfolio_api.core.logging import logger
+from portfolio_api.core.metrics import BusinessMetric, MetricsSink
 from portfolio_api.models.analytics import (
     ContentType,
     ContentViews,
@@ -30,10 +32,12 @@ class ViewService:
         counts: AnalyticsRepository,
         identities: VisitorIdentities,
         content: Mapping[ContentType, AnyContentService],
+        metrics: MetricsSink,
     ) -> None:
         self._counts = counts
         self._identities = identities
         self._content = content
+        self._metrics = metrics
 
     def track(
         self, *, signal: VisitorSignal, content_type: ContentType, content_id: str
@@ -56,9 +60,11 @@ class ViewService:
         outcome = self._counts.record_view(view=view)
         if outcome is Outcome.NO_CONTENT:
             raise service.not_found()
-        return ViewTracked(
-            views=self._views(content_type, content_id), tracked=outcome is Outcome.COUNTED
-        )
+        counted = outcome is Outcome.COUNTED
+        if counted:
+            self._metrics.count(BusinessMetric.VIEWS_COUNTED)
+        logger.info("view tracked", extra={"contentType": content_type, "counted": counted})
+        return ViewTracked(views=self._views(content_type, content_id), tracked=counted)
 
     def views_of(
         self, *, content_type: ContentType, content_id: str, viewer: Principal | None

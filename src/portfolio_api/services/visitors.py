@@ -16,6 +16,8 @@ from portfolio_api.core.calendar import (
     utc_day,
 )
 from portfolio_api.core.clock import Clock
+from portfolio_api.core.logging import logger
+from portfolio_api.core.metrics import BusinessMetric, MetricsSink
 from portfolio_api.models.analytics import (
     DailyVisitors,
     MonthlyVisitors,
@@ -87,11 +89,17 @@ class VisitorIdentities:
 
 class VisitorService:
     def __init__(
-        self, *, counts: AnalyticsRepository, identities: VisitorIdentities, clock: Clock
+        self,
+        *,
+        counts: AnalyticsRepository,
+        identities: VisitorIdentities,
+        clock: Clock,
+        metrics: MetricsSink,
     ) -> None:
         self._counts = counts
         self._identities = identities
         self._clock = clock
+        self._metrics = metrics
 
     def track(self, *, signal: VisitorSignal) -> VisitTracked:
         if is_automated(signal.user_agent):
@@ -104,8 +112,11 @@ class VisitorService:
             now=today.now,
             expires_at=today.midnight,
         )
-        outcome = self._counts.record_visit(visit=visit)
-        return VisitTracked(count=self.count(), tracked=outcome is Outcome.COUNTED)
+        counted = self._counts.record_visit(visit=visit) is Outcome.COUNTED
+        if counted:
+            self._metrics.count(BusinessMetric.VISITS_COUNTED)
+        logger.info("visit tracked", extra={"counted": counted})
+        return VisitTracked(count=self.count(), tracked=counted)
 
     def count(self) -> int:
         return self._counts.total(counter=Counter.VISITS)

@@ -1,0 +1,353 @@
+"""The Lambda artifact as `sam build` makes it: what is in it, and that it imports and answers.
+
+The arm64 artifact, the one that deploys, is checked file by file. Its x86_64 twin (the same
+build with x86_64 wheels) is imported by a fresh python3.12 that has nothing else on its path and
+invoked with every event in events/, against DynamoDB Local and moto's Cognito: a missing or
+foreign-platform module fails here, not as Runtime.ImportModuleError on AWS.
+"""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from portfolio_api.config import Settings
+from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.devstack.cognito import cognito_client
+from tests.helpers.app import environment_of
+from tests.helpers.artifact import (
+    ELF_MACHINES,
+    X86_64_PLATFORM,
+    build_artifact,
+    distributions_left_to_runtime,
+    elf_machine,
+    files_of,
+    install_runtime_sdk,
+    installed_distributions,
+    lambda_python,
+    largest_entries,
+    locked_runtime_distributions,
+    native_libraries,
+    size_of,
+)
+from tests.helpers.cognito import UserPoolFixture
+from tests.helpers.sam import SAM_CLI
+
+EVENTS = REPO_ROOT / "events"
+INVOKE_SCRIPT = Path(__file__).parents[1] / "helpers" / "invoke_artifact.py"
+# The issue's goal. boto3 comes from the runtime, python-jose runs on its pure-Python RSA backend
+# (cryptography alone was 17 MB), and only the modules a cold start imports are precompiled.
+UNZIPPED_BUDGET_MB = 20
+TOKEN_PLACEHOLDER = "Bearer <id-token>"
+# What each event in events/ must get back. A new event file fails the test until it is listed.
+EXPECTED_STATUS: dict[str, frozenset[int]] = {
+    "get-health.json": frozenset({200}),
+    "get-blog-posts.json": frozenset({200}),
+    "options-auth-login-preflight.json": frozenset({200}),
+    "post-visitors-track.json": frozenset({200}),
+    "post-auth-login.json": frozenset({200}),
+    "post-blog-posts-owner.json": frozenset({201}),
+    # A view of content this table does not hold is a 404; the route still ran end to end.
+    "post-analytics-track.json": frozenset({404}),
+}
+NOT_EVENTS = frozenset({"env.json"})
+DEV_ONLY = (
+    "tests",
+    "docs",
+    "events",
+    "tools",
+    "portfolio_api/devstack",
+    "pytest",
+    "_pytest",
+    "moto",
+    "ruff",
+    "mypy",
+    "mypy_boto3_dynamodb",
+    "uvicorn",
+    "httpx",
+    "flask",
+    "watchfiles",
+    "yaml",
+)
+LAMBDA_FUNCTION_NAME = "portfolio-api-test-ApiFunction"
+
+
+@pytest.fixture(scope="module")
+def arm64_artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_artifact(build_dir=tmp_path_factory.mktemp("sam-arm64") / "build")
+
+
+@pytest.fixture(scope="module")
+def x86_64_artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build_dir = tmp_path_factory.mktemp("sam-x86_64") / "build"
+    return build_artifact(build_dir=build_dir, platform=X86_64_PLATFORM)
+
+
+@pytest.fixture(scope="module")
+def runtime_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("lambda-runtime") / "runtime"
+    return install_runtime_sdk(target=target, platform=X86_64_PLATFORM)
+
+
+def test_make_build_runs_the_sam_cli_that_the_tests_run() -> None:
+    # GIVEN the Makefile
+    makefile = (REPO_ROOT / "Makefile").read_text()
+
+    # WHEN its SAM CLI pin is read
+    pins = re.findall(r"^SAM_CLI := (\S+)$", makefile, flags=re.MULTILINE)
+
+    # THEN it is the one tests/helpers/sam.py runs
+    assert pins == [SAM_CLI]
+
+
+def test_artifact_stays_within_its_size_budget(arm64_artifact: Path) -> None:
+    # GIVEN the arm64 artifact
+    # WHEN its files are added up, as Lambda does against its unzipped limit
+    size = size_of(arm64_artifact)
+
+    # THEN they stay within the budget
+    heaviest = ", ".join(
+        f"{name} {weight / 1e6:.1f} MB" for name, weight in largest_entries(arm64_artifact)
+    )
+    assert size.unzipped_mb <= UNZIPPED_BUDGET_MB, (
+        f"{size.unzipped_mb:.1f} MB unzipped in {size.files} files "
+        f"(budget {UNZIPPED_BUDGET_MB} MB); heaviest: {heaviest}"
+    )
+
+
+def test_artifact_holds_the_locked_runtime_dependencies_and_nothing_else(
+    arm64_artifact: Path,
+) -> None:
+    # GIVEN what uv.lock has for the app at run time, less what the python3.12 runtime ships
+    expected = locked_runtime_distributions() - distributions_left_to_runtime()
+
+    # WHEN the artifact's distributions are listed
+    installed = installed_distributions(arm64_artifact)
+
+    # THEN they are exactly those, boto3 left to the runtime, and the package is there too
+    assert {"boto3", "botocore"} <= distributions_left_to_runtime()
+    assert set(installed) == expected
+    assert (arm64_artifact / "portfolio_api" / "main.py").is_file()
+
+
+def test_artifact_leaves_out_tests_docs_the_dev_stack_and_dev_tools(arm64_artifact: Path) -> None:
+    # GIVEN the arm64 artifact
+    # WHEN it is searched for what only development uses
+    present = [name for name in DEV_ONLY if (arm64_artifact / name).exists()]
+    stray_sources = [
+        str(path.relative_to(arm64_artifact))
+        for path in files_of(arm64_artifact / "portfolio_api")
+        if "devstack" in path.parts
+    ]
+
+    # THEN none of it is there
+    assert present == []
+    assert stray_sources == []
+
+
+def _pyc_flags(pyc: Path) -> int:
+    """PEP 552: the header's second word; 0b01 is a hash-based .pyc that is never re-checked."""
+    return int.from_bytes(pyc.read_bytes()[4:8], "little")
+
+
+def test_a_cold_start_finds_its_modules_precompiled(arm64_artifact: Path) -> None:
+    # GIVEN the modules every cold start imports, the app's and its libraries'
+    imported = ["portfolio_api/main.py", "portfolio_api/api/content.py", "fastapi/routing.py"]
+    imported += ["pydantic/main.py", "aws_lambda_powertools/logging/logger.py", "jose/jws.py"]
+    # WHEN the artifact's __pycache__ folders are read
+    compiled = {
+        str(path.relative_to(arm64_artifact)): path
+        for path in arm64_artifact.rglob("*.cpython-312.pyc")
+    }
+    # THEN each has its CPython 3.12 .pyc, which zip's coarse mtimes cannot make stale
+    for source in imported:
+        folder, _, name = source.rpartition("/")
+        pyc = f"{folder}/__pycache__/{name.removesuffix('.py')}.cpython-312.pyc"
+        assert pyc in compiled, pyc
+        assert _pyc_flags(compiled[pyc]) == 0b01, pyc
+    # AND modules no cold start imports stay source only, to keep within the size budget
+    assert "fastapi/__pycache__/testclient.cpython-312.pyc" not in compiled
+    assert (arm64_artifact / "fastapi" / "testclient.py").is_file()
+
+
+def test_every_native_library_is_built_for_arm64_cpython_3_12(arm64_artifact: Path) -> None:
+    # GIVEN the arm64 artifact's native libraries (pydantic_core's)
+    libraries = native_libraries(arm64_artifact)
+
+    # WHEN their ELF headers and names are read
+    foreign = [
+        str(path.relative_to(arm64_artifact))
+        for path in libraries
+        if elf_machine(path) != ELF_MACHINES["aarch64"]
+    ]
+    misnamed = [
+        path.name
+        for path in libraries
+        if not path.name.endswith((".cpython-312-aarch64-linux-gnu.so", ".abi3.so"))
+    ]
+
+    # THEN each is an aarch64 library that CPython 3.12 loads
+    assert any(path.name.startswith("_pydantic_core.") for path in libraries)
+    assert foreign == []
+    assert misnamed == []
+
+
+def _without_native_code(root: Path) -> dict[str, bytes | None]:
+    """Each file by a platform-neutral name; its content where it must not differ by platform."""
+    contents: dict[str, bytes | None] = {}
+    for path in files_of(root):
+        relative = path.relative_to(root).as_posix()
+        name = re.sub(r"(aarch64|x86_64)-linux-gnu", "PLATFORM", relative)
+        # Wheel metadata names the platform; .pyc are compiled twice and need not match bytewise.
+        comparable = not (elf_machine(path) or ".dist-info/" in relative or path.suffix == ".pyc")
+        contents[name] = path.read_bytes() if comparable else None
+    return contents
+
+
+def test_x86_64_twin_differs_from_the_arm64_artifact_in_native_code_only(
+    arm64_artifact: Path, x86_64_artifact: Path
+) -> None:
+    # GIVEN the artifact built for arm64 and the one built for x86_64
+    # WHEN their files are compared, native libraries by name only
+    arm64 = _without_native_code(arm64_artifact)
+    x86_64 = _without_native_code(x86_64_artifact)
+
+    # THEN they hold the same files, with the same contents
+    assert sorted(arm64) == sorted(x86_64)
+    differing = [name for name, content in arm64.items() if content != x86_64[name]]
+    assert differing == []
+    assert all(
+        elf_machine(path) == ELF_MACHINES["x86_64"] for path in native_libraries(x86_64_artifact)
+    )
+
+
+def _events() -> list[tuple[str, dict[str, Any]]]:
+    files = sorted(path for path in EVENTS.glob("*.json") if path.name not in NOT_EVENTS)
+    unknown = [path.name for path in files if path.name not in EXPECTED_STATUS]
+    assert unknown == [], f"events/{unknown[0]} is new: add its expected status to EXPECTED_STATUS"
+    return [(path.name, json.loads(path.read_text())) for path in files]
+
+
+def _owner_id_token(*, user_pool: UserPoolFixture, events: list[tuple[str, dict[str, Any]]]) -> str:
+    """Signs the owner in with the password that the login event sends, so that it gets a 200."""
+    pool = user_pool.pool
+    client = cognito_client(endpoint_url=pool.endpoint_url, region=pool.region)
+    credentials = {"email": user_pool.owner.email, "password": user_pool.owner.password}
+    credentials |= next(
+        (json.loads(e["body"]) for n, e in events if n == "post-auth-login.json"), {}
+    )
+    assert credentials["email"] == user_pool.owner.email, "the login event signs in another user"
+    client.admin_set_user_password(
+        UserPoolId=pool.user_pool_id,
+        Username=credentials["email"],
+        Password=credentials["password"],
+        Permanent=True,
+    )
+    signed_in = client.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": credentials["email"], "PASSWORD": credentials["password"]},
+    )
+    return signed_in["AuthenticationResult"]["IdToken"]
+
+
+def _with_token(event: dict[str, Any], *, token: str) -> dict[str, Any]:
+    bearer = f"Bearer {token}"
+    headers = {
+        name: bearer if value == TOKEN_PLACEHOLDER else value
+        for name, value in (event.get("headers") or {}).items()
+    }
+    multi = {
+        name: [bearer if value == TOKEN_PLACEHOLDER else value for value in values]
+        for name, values in (event.get("multiValueHeaders") or {}).items()
+    }
+    return event | {"headers": headers or None, "multiValueHeaders": multi or None}
+
+
+def _lambda_environment(
+    *, task_root: Path, runtime_dir: Path, settings: Settings
+) -> dict[str, str]:
+    """What the python3.12 runtime sets, plus the function's settings; nothing from this shell."""
+    return {
+        "AWS_LAMBDA_FUNCTION_NAME": LAMBDA_FUNCTION_NAME,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{LAMBDA_FUNCTION_NAME}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "2026/01/01/[$LATEST]0123456789abcdef",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "LAMBDA_RUNTIME_DIR": str(runtime_dir),
+        "_HANDLER": "portfolio_api.main.handler",
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+    } | environment_of(settings)
+
+
+def _invoke(
+    *, task_root: Path, runtime_dir: Path, events: list[dict[str, Any]], settings: Settings
+) -> subprocess.CompletedProcess[str]:
+    # -I: no PYTHON* variables, no user site, no script folder on the path; -S: no site-packages;
+    # -B: nothing written next to the sources, as /var/task is read-only (-I ignores the variable).
+    return subprocess.run(
+        [lambda_python(), "-I", "-S", "-B", str(INVOKE_SCRIPT), str(task_root), str(runtime_dir)],
+        input=json.dumps(events),
+        env=_lambda_environment(task_root=task_root, runtime_dir=runtime_dir, settings=settings),
+        cwd=task_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _header(response: dict[str, Any], name: str) -> str | None:
+    headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
+    multi = {
+        key.lower(): values for key, values in (response.get("multiValueHeaders") or {}).items()
+    }
+    return headers.get(name) or next(iter(multi.get(name) or []), None)
+
+
+def _is_inside(module_file: str | None, folder: Path) -> bool:
+    return module_file is not None and Path(module_file).is_relative_to(folder)
+
+
+def test_built_handler_answers_every_event_from_the_artifact_alone(
+    x86_64_artifact: Path, runtime_sdk: Path, settings: Settings, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN every event in events/, an owner's token where one asks for it
+    named_events = _events()
+    token = _owner_id_token(user_pool=user_pool, events=named_events)
+    events = [_with_token(event, token=token) for _, event in named_events]
+
+    # WHEN a fresh python3.12, with the artifact then the runtime's SDK on its path, invokes each
+    ran = _invoke(
+        task_root=x86_64_artifact, runtime_dir=runtime_sdk, events=events, settings=settings
+    )
+
+    # THEN it ran clean, from those two folders and the standard library only
+    assert ran.returncode == 0, ran.stderr[-4000:]
+    assert "Traceback" not in ran.stdout + ran.stderr, ran.stderr[-4000:]
+    result = json.loads(ran.stdout)
+    origins = result["origins"]
+    for module in ("portfolio_api", "pydantic_core", "jose", "rsa"):
+        assert _is_inside(origins[module], x86_64_artifact), (module, origins[module])
+    assert origins["cryptography"] is None  # RS256 checks run on python-jose's pure-Python backend
+    for module in ("boto3", "botocore"):
+        assert _is_inside(origins[module], runtime_sdk), (module, origins[module])
+    assert result["path"][:2] == [str(x86_64_artifact), str(runtime_sdk)]
+    assert [entry for entry in result["path"] if "site-packages" in entry] == []
+    # AND each event got its expected answer
+    answers = dict(zip((name for name, _ in named_events), result["responses"], strict=True))
+    for name, response in answers.items():
+        assert response["statusCode"] in EXPECTED_STATUS[name], (name, response.get("body"))
+    preflight = answers["options-auth-login-preflight.json"]
+    assert _header(preflight, "access-control-allow-origin") == "https://patrickcmd.dev"
+    assert "tracked" in json.loads(answers["post-visitors-track.json"]["body"])
