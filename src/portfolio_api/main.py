@@ -1,6 +1,5 @@
 """Entry points: `app` for uvicorn, `handler` for AWS Lambda behind API Gateway."""
 
-from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 
 from portfolio_api.core.logging import logger
@@ -8,8 +7,6 @@ from portfolio_api.factory import create_app
 
 app = create_app()
 # Lifespan off: Mangum would otherwise run startup and shutdown on every invocation.
-handler = logger.inject_lambda_context(
-    Mangum(app, lifespan="off"),
-    correlation_id_path=correlation_paths.API_GATEWAY_REST,
-    clear_state=True,
-)
+# The Logger adds cold_start and the function's context to each line; the correlation id is
+# set per request by RequestContextMiddleware, from API Gateway's request id, as under uvicorn.
+handler = logger.inject_lambda_context(Mangum(app, lifespan="off"), clear_state=True)

@@ -34,14 +34,20 @@ from tests.helpers.artifact import (
     size_of,
 )
 from tests.helpers.cognito import UserPoolFixture
+from tests.helpers.lambda_events import (
+    TOKEN_PLACEHOLDER,
+    Event,
+    header,
+    load_event,
+    sample_event_names,
+    with_token,
+)
 from tests.helpers.sam import SAM_CLI
 
-EVENTS = REPO_ROOT / "events"
 INVOKE_SCRIPT = Path(__file__).parents[1] / "helpers" / "invoke_artifact.py"
 # The issue's goal. boto3 comes from the runtime, python-jose runs on its pure-Python RSA backend
 # (cryptography alone was 17 MB), and only the modules a cold start imports are precompiled.
 UNZIPPED_BUDGET_MB = 20
-TOKEN_PLACEHOLDER = "Bearer <id-token>"
 # What each event in events/ must get back. A new event file fails the test until it is listed.
 EXPECTED_STATUS: dict[str, frozenset[int]] = {
     "get-health.json": frozenset({200}),
@@ -53,7 +59,6 @@ EXPECTED_STATUS: dict[str, frozenset[int]] = {
     # A view of content this table does not hold is a 404; the route still ran end to end.
     "post-analytics-track.json": frozenset({404}),
 }
-NOT_EVENTS = frozenset({"env.json"})
 DEV_ONLY = (
     "tests",
     "docs",
@@ -224,11 +229,11 @@ def test_x86_64_twin_differs_from_the_arm64_artifact_in_native_code_only(
     )
 
 
-def _events() -> list[tuple[str, dict[str, Any]]]:
-    files = sorted(path for path in EVENTS.glob("*.json") if path.name not in NOT_EVENTS)
-    unknown = [path.name for path in files if path.name not in EXPECTED_STATUS]
+def _events() -> list[tuple[str, Event]]:
+    names = sample_event_names()
+    unknown = [name for name in names if name not in EXPECTED_STATUS]
     assert unknown == [], f"events/{unknown[0]} is new: add its expected status to EXPECTED_STATUS"
-    return [(path.name, json.loads(path.read_text())) for path in files]
+    return [(name, load_event(name)) for name in names]
 
 
 def _owner_id_token(*, user_pool: UserPoolFixture, events: list[tuple[str, dict[str, Any]]]) -> str:
@@ -254,17 +259,11 @@ def _owner_id_token(*, user_pool: UserPoolFixture, events: list[tuple[str, dict[
     return signed_in["AuthenticationResult"]["IdToken"]
 
 
-def _with_token(event: dict[str, Any], *, token: str) -> dict[str, Any]:
-    bearer = f"Bearer {token}"
-    headers = {
-        name: bearer if value == TOKEN_PLACEHOLDER else value
-        for name, value in (event.get("headers") or {}).items()
-    }
-    multi = {
-        name: [bearer if value == TOKEN_PLACEHOLDER else value for value in values]
-        for name, values in (event.get("multiValueHeaders") or {}).items()
-    }
-    return event | {"headers": headers or None, "multiValueHeaders": multi or None}
+def _with_token(event: Event, *, token: str) -> Event:
+    """The owner's sample event gets a real token; the others go as they are."""
+    if event["headers"].get("Authorization") != TOKEN_PLACEHOLDER:
+        return event
+    return with_token(event, token=token)
 
 
 def _lambda_environment(
@@ -307,14 +306,6 @@ def _invoke(
     )
 
 
-def _header(response: dict[str, Any], name: str) -> str | None:
-    headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
-    multi = {
-        key.lower(): values for key, values in (response.get("multiValueHeaders") or {}).items()
-    }
-    return headers.get(name) or next(iter(multi.get(name) or []), None)
-
-
 def _is_inside(module_file: str | None, folder: Path) -> bool:
     return module_file is not None and Path(module_file).is_relative_to(folder)
 
@@ -349,5 +340,5 @@ def test_built_handler_answers_every_event_from_the_artifact_alone(
     for name, response in answers.items():
         assert response["statusCode"] in EXPECTED_STATUS[name], (name, response.get("body"))
     preflight = answers["options-auth-login-preflight.json"]
-    assert _header(preflight, "access-control-allow-origin") == "https://patrickcmd.dev"
+    assert header(preflight, "access-control-allow-origin") == "https://patrickcmd.dev"
     assert "tracked" in json.loads(answers["post-visitors-track.json"]["body"])

@@ -5,19 +5,19 @@ from typing import Any
 import pytest
 
 from tests.helpers.lambda_events import load_event, sample_event_names
-from tests.helpers.sam import CREATED_POOL_WITH_DOMAIN, gateway_body, translate
-
-COGNITO_AUTHORIZER = "CognitoAuthorizer"
+from tests.helpers.sam import (
+    COGNITO_AUTHORIZER,
+    CREATED_POOL_WITH_DOMAIN,
+    authorizers_of,
+    gateway_body,
+    translate,
+)
 
 
 @pytest.fixture(scope="module")
 def gateway_paths() -> dict[str, Any]:
     paths: dict[str, Any] = gateway_body(translate(parameters=CREATED_POOL_WITH_DOMAIN))["paths"]
     return paths
-
-
-def _authorizers(operation: dict[str, Any]) -> set[str]:
-    return {name for requirement in operation.get("security", []) for name in requirement}
 
 
 @pytest.mark.parametrize("name", sample_event_names())
@@ -36,7 +36,7 @@ def test_each_sample_event_matches_a_gateway_route_and_its_authorizer(
     assert context["path"] == f"/{context['stage']}{event['path']}"
     # AND it carries the authorizer's claims exactly when the gateway checks a token there
     has_claims = bool(context.get("authorizer", {}).get("claims"))
-    assert has_claims == (COGNITO_AUTHORIZER in _authorizers(operation)), name
+    assert has_claims == (COGNITO_AUTHORIZER in authorizers_of(operation)), name
 
 
 def test_the_samples_cover_the_kinds_the_issue_names() -> None:

@@ -18,14 +18,15 @@ from starlette.routing import BaseRoute, Route
 from portfolio_api.dependencies import current_user, require_owner
 from tests.helpers.app import default_app
 from tests.helpers.sam import (
+    COGNITO_AUTHORIZER,
     CREATED_POOL_WITH_DOMAIN,
     EXISTING_POOL_WITHOUT_DOMAIN,
     TEMPLATE,
+    authorizers_of,
     gateway_body,
     translate,
 )
 
-COGNITO_AUTHORIZER = "CognitoAuthorizer"
 TOKEN_REQUIRED = (current_user, require_owner)
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch"})
 
@@ -69,13 +70,6 @@ def app_routes() -> list[AppRoute]:
     return found
 
 
-def _authorizers(operation: dict[str, Any]) -> set[str]:
-    """SAM writes `security: [{NONE: []}]` for a method that opts out of the default."""
-    return {name for requirement in operation.get("security", []) for name in requirement} - {
-        "NONE"
-    }
-
-
 def _integration_problems(method: str, path: str, operation: dict[str, Any]) -> list[str]:
     integration = operation.get("x-amazon-apigateway-integration", {})
     uri = integration.get("uri", {})
@@ -104,11 +98,11 @@ def matrix_problems(*, template: dict[str, Any], routes: list[AppRoute]) -> list
             problems.append(f"{path}: a catch-all route")
         operations = {verb: item[verb] for verb in item if verb in HTTP_METHODS}
         for verb, operation in operations.items():
-            gateway[verb.upper(), path] = _authorizers(operation)
+            gateway[verb.upper(), path] = authorizers_of(operation)
             problems += _integration_problems(verb.upper(), path, operation)
         if "options" not in operations:
             problems.append(f"OPTIONS {path}: no preflight route")
-        elif _authorizers(operations["options"]):
+        elif authorizers_of(operations["options"]):
             problems.append(f"OPTIONS {path}: a preflight needs no token, yet has an authorizer")
     served = {(route.method, route.path): route for route in routes}
     for (method, path), route in served.items():

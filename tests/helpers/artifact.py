@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portfolio_api.devstack import REPO_ROOT
-from tests.helpers.sam import SAM_CLI, run_tool, tool_environment
+from tests.helpers.sam import SAM_CLI, run_tool, tool_environment, uv_command
 
 FUNCTION = "ApiFunction"
 ARM64_PLATFORM = "aarch64-manylinux_2_34"
@@ -37,11 +37,6 @@ class ArtifactSize:
     @property
     def unzipped_mb(self) -> float:
         return self.unzipped / 1e6
-
-
-def _uv() -> list[str]:
-    uv = shutil.which("uv")
-    return [uv] if uv else [sys.executable, "-m", "uv"]
 
 
 def build_artifact(*, build_dir: Path, platform: str | None = None) -> Path:
@@ -71,7 +66,7 @@ def install_runtime_sdk(*, target: Path, platform: str) -> Path:
     """What the python3.12 runtime ships in /var/runtime: boto3, botocore and their dependencies."""
     result = subprocess.run(
         [
-            *_uv(),
+            *uv_command(),
             "pip",
             "install",
             "--quiet",
@@ -102,7 +97,15 @@ def install_runtime_sdk(*, target: Path, platform: str) -> Path:
 
 def _export(*arguments: str) -> set[str]:
     result = subprocess.run(
-        [*_uv(), "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes", *arguments],
+        [
+            *uv_command(),
+            "export",
+            "--frozen",
+            "--no-dev",
+            "--no-emit-project",
+            "--no-hashes",
+            *arguments,
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -179,7 +182,7 @@ def largest_entries(root: Path, *, count: int = 5) -> list[tuple[str, int]]:
 def lambda_python() -> str:
     """A python3.12 outside any virtual environment, as the runtime's own is."""
     result = subprocess.run(
-        [*_uv(), "python", "find", "--system", LAMBDA_PYTHON],
+        [*uv_command(), "python", "find", "--system", LAMBDA_PYTHON],
         cwd=REPO_ROOT,
         env=tool_environment(),
         capture_output=True,

@@ -19,7 +19,7 @@ TEMPLATE = REPO_ROOT / "template.yaml"
 TRANSLATE_SCRIPT = Path(__file__).with_name("translate_template.py")
 
 
-def _uv() -> list[str]:
+def uv_command() -> list[str]:
     uv = shutil.which("uv")
     return [uv] if uv else [sys.executable, "-m", "uv"]
 
@@ -38,7 +38,7 @@ def run_tool(
 ) -> subprocess.CompletedProcess[str]:
     """`uv tool run --from <package> <command...>`, captured; the caller checks the return code."""
     return subprocess.run(
-        [*_uv(), "tool", "run", "--from", package, *command],
+        [*uv_command(), "tool", "run", "--from", package, *command],
         cwd=cwd,
         env=env or tool_environment(),
         capture_output=True,
@@ -101,6 +101,16 @@ def gateway_body(template: dict[str, Any]) -> dict[str, Any]:
 
 
 # Parameters to translate with: the stack creating its pool, or using an existing one.
+COGNITO_AUTHORIZER = "CognitoAuthorizer"
+
+
+def authorizers_of(operation: dict[str, Any]) -> set[str]:
+    """SAM writes `security: [{NONE: []}]` for a method that opts out of the default."""
+    return {name for requirement in operation.get("security", []) for name in requirement} - {
+        "NONE"
+    }
+
+
 CREATED_POOL_WITH_DOMAIN = {"AlarmEmail": "alarms@example.com"}
 EXISTING_POOL_WITHOUT_DOMAIN = {
     "AlarmEmail": "alarms@example.com",
