@@ -17,10 +17,16 @@ from portfolio_api.devstack.cognito import (
     create_user,
 )
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
-from portfolio_api.devstack.table_spec import TableSpec, ensure_table, load_table_spec
+from portfolio_api.devstack.table_spec import (
+    EPHEMERAL_TABLE,
+    MAIN_TABLE,
+    TableSpec,
+    ensure_table,
+    load_table_spec,
+)
 from portfolio_api.factory import create_app
 from tests.helpers.app import serve, settings_for
-from tests.helpers.aws import REGION, dynamodb_client, scans_forbidden
+from tests.helpers.aws import REGION, Backend, dynamodb_client, scans_forbidden
 from tests.helpers.clock import FastForwardClock
 from tests.helpers.cognito import Account, UserPoolFixture, sign_in
 from tests.helpers.content import Callers
@@ -61,7 +67,12 @@ def moto_server() -> Iterator[MotoServer]:
 
 @pytest.fixture(scope="session")
 def table_spec() -> TableSpec:
-    return load_table_spec()
+    return load_table_spec(MAIN_TABLE)
+
+
+@pytest.fixture(scope="session")
+def ephemeral_spec() -> TableSpec:
+    return load_table_spec(EPHEMERAL_TABLE)
 
 
 @pytest.fixture
@@ -83,16 +94,29 @@ def table(dynamodb: "DynamoDBClient", table_spec: TableSpec) -> Iterator[str]:
     dynamodb.delete_table(TableName=name)
 
 
+@pytest.fixture
+def ephemeral_table(dynamodb: "DynamoDBClient", ephemeral_spec: TableSpec) -> Iterator[str]:
+    """A fresh ephemeral table (salts, dedup records) in DynamoDB Local, from template.yaml."""
+    name = _create_table(dynamodb, ephemeral_spec)
+    yield name
+    dynamodb.delete_table(TableName=name)
+
+
 @pytest.fixture(params=["moto", "dynamodb-local"])
 def any_dynamodb(
-    request: pytest.FixtureRequest, table_spec: TableSpec
-) -> Iterator[tuple["DynamoDBClient", str]]:
-    """The same test against moto and against AWS's own DynamoDB Local."""
+    request: pytest.FixtureRequest, table_spec: TableSpec, ephemeral_spec: TableSpec
+) -> Iterator[Backend]:
+    """The same test against moto and against AWS's own DynamoDB Local: both tables."""
     server = request.getfixturevalue("moto_server" if request.param == "moto" else "dynamodb_local")
     client = dynamodb_client(server.endpoint_url)
-    name = _create_table(client, table_spec)
-    yield client, name
-    client.delete_table(TableName=name)
+    backend = Backend(
+        client=client,
+        table=_create_table(client, table_spec),
+        ephemeral=_create_table(client, ephemeral_spec),
+    )
+    yield backend
+    client.delete_table(TableName=backend.table)
+    client.delete_table(TableName=backend.ephemeral)
 
 
 @pytest.fixture
@@ -111,8 +135,15 @@ def user_pool(moto_server: MotoServer) -> UserPoolFixture:
 
 
 @pytest.fixture
-def settings(dynamodb_local: DynamoDBLocal, table: str, user_pool: UserPoolFixture) -> Settings:
-    return settings_for(table=table, dynamodb_url=dynamodb_local.endpoint_url, pool=user_pool.pool)
+def settings(
+    dynamodb_local: DynamoDBLocal, table: str, ephemeral_table: str, user_pool: UserPoolFixture
+) -> Settings:
+    return settings_for(
+        table=table,
+        ephemeral_table=ephemeral_table,
+        dynamodb_url=dynamodb_local.endpoint_url,
+        pool=user_pool.pool,
+    )
 
 
 @pytest.fixture

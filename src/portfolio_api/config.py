@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     aws_region: NonEmpty = "us-east-1"
 
     dynamodb_table_name: NonEmpty
+    # Salts, per-day visitor hashes and sign-in counters: no backups, TTL on every item.
+    dynamodb_ephemeral_table_name: NonEmpty
     dynamodb_endpoint_url: str | None = None
 
     cognito_user_pool_id: NonEmpty

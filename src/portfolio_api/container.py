@@ -61,6 +61,7 @@ def build_container(
     metrics = BusinessMetrics(environment=settings.environment)
     dynamodb = dynamodb or create_dynamodb_client(settings)
     table = settings.dynamodb_table_name
+    ephemeral = settings.dynamodb_ephemeral_table_name
     auth = _auth_service(
         settings,
         dynamodb=dynamodb,
@@ -77,13 +78,14 @@ def build_container(
     counts = AnalyticsRepository(
         client=dynamodb,
         table_name=table,
+        ephemeral_table_name=ephemeral,
         shards=settings.counter_shards,
         views=content.views,
         content=content.by_type(),
         clock=clock,
     )
     identities = VisitorIdentities(
-        salts=SaltRepository(client=dynamodb, table_name=table), clock=clock
+        salts=SaltRepository(client=dynamodb, table_name=ephemeral), clock=clock
     )
     return Container(
         settings=settings,

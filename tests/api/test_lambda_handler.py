@@ -33,7 +33,9 @@ from tests.helpers.logs import captured_logs
 
 
 @pytest.fixture
-def lambda_settings(moto_server: MotoServer, dynamodb_local: DynamoDBLocal, table: str) -> Settings:
+def lambda_settings(
+    moto_server: MotoServer, dynamodb_local: DynamoDBLocal, table: str, ephemeral_table: str
+) -> Settings:
     """A pool whose owner has the documented local credentials, as the sample login event uses."""
     pool = bootstrap_owner_pool(
         endpoint_url=moto_server.endpoint_url,
@@ -43,7 +45,12 @@ def lambda_settings(moto_server: MotoServer, dynamodb_local: DynamoDBLocal, tabl
         owner_name="Portfolio Owner",
         owner_group="owner",
     )
-    return settings_for(table=table, dynamodb_url=dynamodb_local.endpoint_url, pool=pool)
+    return settings_for(
+        table=table,
+        ephemeral_table=ephemeral_table,
+        dynamodb_url=dynamodb_local.endpoint_url,
+        pool=pool,
+    )
 
 
 @pytest.fixture

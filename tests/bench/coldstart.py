@@ -27,7 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal, local_dynamodb_client
-from portfolio_api.devstack.table_spec import ensure_table, load_table_spec
+from portfolio_api.devstack.table_spec import (
+    EPHEMERAL_TABLE,
+    ensure_table,
+    load_table_spec,
+)
 from tests.bench.events import Event, rest_event
 from tests.helpers.artifact import (
     X86_64_PLATFORM,
@@ -42,6 +46,7 @@ from tests.helpers.lambda_events import load_event
 RUNS = 20
 GOAL = 1.25  # ours / baseline, import time
 TABLE = "portfolio-coldstart"
+EPHEMERAL = "portfolio-coldstart-ephemeral"
 REGION = "eu-west-1"
 NOWHERE = "http://127.0.0.1:9"  # public routes never call Cognito
 
@@ -120,6 +125,7 @@ def _environment(*, dynamodb_url: str, baseline_dir: Path) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "bench",
         "AWS_SECRET_ACCESS_KEY": "bench",
         "DYNAMODB_TABLE_NAME": TABLE,
+        "DYNAMODB_EPHEMERAL_TABLE_NAME": EPHEMERAL,
         "DYNAMODB_ENDPOINT_URL": dynamodb_url,
         "COGNITO_USER_POOL_ID": f"{REGION}_bench",
         "COGNITO_CLIENT_ID": "bench",
@@ -217,6 +223,7 @@ def main() -> None:
     with scans_forbidden(), DynamoDBLocal() as dynamodb, tempfile.TemporaryDirectory() as tmp:
         client = local_dynamodb_client(endpoint_url=dynamodb.endpoint_url, region=REGION)
         ensure_table(client, table_name=TABLE, spec=load_table_spec())
+        ensure_table(client, table_name=EPHEMERAL, spec=load_table_spec(EPHEMERAL_TABLE))
         root = Path(tmp)
         (root / "baseline_app.py").write_text(BASELINE)
         ours, baseline, runtime = _artifacts(root)

@@ -24,7 +24,11 @@ from mangum import Mangum
 from portfolio_api.config import Settings
 from portfolio_api.container import build_container
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal, find_jar_dir
-from portfolio_api.devstack.table_spec import ensure_table, load_table_spec
+from portfolio_api.devstack.table_spec import (
+    EPHEMERAL_TABLE,
+    ensure_table,
+    load_table_spec,
+)
 from portfolio_api.factory import create_app
 from portfolio_api.models.posts import Post, PostCreate, PostQuery
 from portfolio_api.repositories.aws import create_dynamodb_client
@@ -46,6 +50,7 @@ Key = dict[str, "AttributeValueTypeDef"]
 
 REGION = "eu-west-1"
 TABLE = "portfolio-bench"
+EPHEMERAL = "portfolio-bench-ephemeral"
 POST_COUNT = 200
 PAGE_SIZE = 20
 WARMUP = 50
@@ -99,6 +104,7 @@ def bench_settings(*, endpoint_url: str) -> Settings:
         log_level="WARNING",
         aws_region=REGION,
         dynamodb_table_name=TABLE,
+        dynamodb_ephemeral_table_name=EPHEMERAL,
         dynamodb_endpoint_url=endpoint_url,
         cognito_user_pool_id=f"{REGION}_BENCH",
         cognito_client_id="bench-client",
@@ -112,6 +118,7 @@ def build_stack(*, endpoint_url: str) -> Stack:
     settings = bench_settings(endpoint_url=endpoint_url)
     client = create_dynamodb_client(settings)
     ensure_table(client, table_name=TABLE, spec=load_table_spec())
+    ensure_table(client, table_name=EPHEMERAL, spec=load_table_spec(EPHEMERAL_TABLE))
     key = new_signing_key("bench")
     container = build_container(settings, dynamodb=client, jwks=StaticJwks(keys=[key]))
     app = create_app(settings=settings, container=container)

@@ -25,6 +25,7 @@ from portfolio_api.devstack.stack import ApiServer
 from portfolio_api.models.posts import Post, PostCreate
 from tests.bench.capacity import CapacityMeter
 from tests.bench.content import (
+    EPHEMERAL,
     REGION,
     TABLE,
     Measured,
@@ -147,7 +148,7 @@ class RawVisits:
         shard = number % self._shards
         seen: TransactWriteItemTypeDef = {
             "Put": {
-                "TableName": TABLE,
+                "TableName": EPHEMERAL,
                 "Item": {"PK": {"S": f"RAWVISITOR#{number}"}, "SK": {"S": "VISIT"}},
                 "ConditionExpression": "attribute_not_exists(PK)",
             }

@@ -176,36 +176,40 @@ def test_the_authorizer_trusts_the_pool_the_stack_uses() -> None:
     assert existing["Fn::Sub"].endswith(":userpool/us-east-1_Existing1")
 
 
-def _edit_event(text: str, *, route: AppRoute, new_line: str | None) -> str:
-    """Rewrite (or, with None, drop) the one-line event of `route` in template.yaml's text."""
-    event = re.compile(
-        rf"^ +\w+:\n +Type: Api\n( +)Properties: \{{RestApiId: !Ref PortfolioApi, "
-        rf"Method: {route.method}, Path: \"{re.escape(route.path)}\"[^\n]*\n",
+def _edit_operation(text: str, *, route: AppRoute, new_line: str | None) -> str:
+    """Rewrite (or, with None, drop) the one-line operation of `route` in the DefinitionBody."""
+    operation = re.compile(
+        rf"^( +{re.escape(route.path)}:\n(?: +\w+: [^\n]*\n)*?)"
+        rf"( +){route.method.lower()}: [^\n]*\n",
         re.MULTILINE,
     )
-    matches = list(event.finditer(text))
-    assert len(matches) == 1, f"no single event for {route}"
+    matches = list(operation.finditer(text))
+    assert len(matches) == 1, f"no single operation for {route}"
     found = matches[0]
-    replacement = "" if new_line is None else found.group(0).split("Properties:")[0] + new_line
-    return text[: found.start()] + replacement + text[found.end() :]
+    kept = found.group(1) + ("" if new_line is None else found.group(2) + new_line)
+    return text[: found.start()] + kept + text[found.end() :]
 
 
 def test_the_matrix_check_finds_a_route_left_open_and_a_route_left_out(
     tmp_path: Path, routes: list[AppRoute]
 ) -> None:
     # GIVEN a copy of the template where a token-required route was made public
-    # and a public route's event was deleted
+    # and a public route's operation was deleted
     opened = next(route for route in routes if route.token_required)
     dropped = next(route for route in routes if not route.token_required)
-    text = _edit_event(
+    integration = (
+        '{type: aws_proxy, httpMethod: POST, uri: !Sub "arn:${AWS::Partition}:apigateway:'
+        '${AWS::Region}:lambda:path/2015-03-31/functions/${ApiFunction.Arn}/invocations"}'
+    )
+    text = _edit_operation(
         TEMPLATE.read_text(),
         route=opened,
         new_line=(
-            f"Properties: {{RestApiId: !Ref PortfolioApi, Method: {opened.method}, "
-            f'Path: "{opened.path}", Auth: {{Authorizer: NONE}}}}\n'
+            f"{opened.method.lower()}: {{security: [{{NONE: []}}], "
+            f"x-amazon-apigateway-integration: {integration}}}\n"
         ),
     )
-    text = _edit_event(text, route=dropped, new_line=None)
+    text = _edit_operation(text, route=dropped, new_line=None)
     broken = tmp_path / "template.yaml"
     broken.write_text(text)
     # WHEN the broken copy is translated and checked

@@ -38,9 +38,12 @@ def test_the_template_passes(command: tuple[str, ...]) -> None:
 
 
 def test_sam_validate_catches_an_undefined_authorizer(tmp_path: Path) -> None:
-    # GIVEN a copy of the template where one event names an authorizer the API lacks
+    # GIVEN a copy of the template whose default authorizer is one the API lacks
     text, count = re.subn(
-        r"Auth: \{Authorizer: NONE\}", "Auth: {Authorizer: Missing}", TEMPLATE.read_text(), count=1
+        r"DefaultAuthorizer: CognitoAuthorizer",
+        "DefaultAuthorizer: Missing",
+        TEMPLATE.read_text(),
+        count=1,
     )
     assert count == 1
     broken = tmp_path / "template.yaml"

@@ -1,7 +1,7 @@
 """The analytics layers built straight on a table, for repository and service tests."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from portfolio_api.core.metrics import BusinessMetrics
 from portfolio_api.models.analytics import ContentType, VisitorSignal
@@ -12,10 +12,8 @@ from portfolio_api.repositories.posts import PostRepository
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.visitors import VisitorIdentities, VisitorService
+from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 SIGNAL = VisitorSignal(
     ip="198.51.100.7", user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"
@@ -32,9 +30,8 @@ class Analytics:
     clock: FakeClock
 
 
-def analytics_on(
-    client: "DynamoDBClient", table: str, *, clock: FakeClock, shards: int = 4
-) -> Analytics:
+def analytics_on(backend: Backend, *, clock: FakeClock, shards: int = 4) -> Analytics:
+    client, table, ephemeral = backend
     views = ViewCounters(client=client, table_name=table)
     posts = PostRepository(
         client=client, table_name=table, clock=clock, kind=POSTS, dependents=(views,)
@@ -49,9 +46,15 @@ def analytics_on(
         ),
     }
     counts = AnalyticsRepository(
-        client=client, table_name=table, shards=shards, views=views, content=content, clock=clock
+        client=client,
+        table_name=table,
+        ephemeral_table_name=ephemeral,
+        shards=shards,
+        views=views,
+        content=content,
+        clock=clock,
     )
-    salts = SaltRepository(client=client, table_name=table)
+    salts = SaltRepository(client=client, table_name=ephemeral)
     identities = VisitorIdentities(salts=salts, clock=clock)
     return Analytics(
         posts=posts,

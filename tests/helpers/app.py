@@ -15,12 +15,13 @@ from tests.helpers.live_server import LiveServer
 
 
 def settings_for(
-    *, table: str, dynamodb_url: str, pool: LocalUserPool, **overrides: Any
+    *, table: str, ephemeral_table: str, dynamodb_url: str, pool: LocalUserPool, **overrides: Any
 ) -> Settings:
     values: dict[str, Any] = {
         "environment": "test",
         "aws_region": REGION,
         "dynamodb_table_name": table,
+        "dynamodb_ephemeral_table_name": ephemeral_table,
         "dynamodb_endpoint_url": dynamodb_url,
         "cognito_user_pool_id": pool.user_pool_id,
         "cognito_client_id": pool.client_id,
@@ -50,6 +51,7 @@ def default_app() -> FastAPI:
     """The app as configured for AWS, built but never serving a request."""
     settings = Settings(
         dynamodb_table_name="unused",
+        dynamodb_ephemeral_table_name="unused-ephemeral",
         cognito_user_pool_id=f"{REGION}_unused",
         cognito_client_id="unused",
         aws_region=REGION,

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 from botocore.client import BaseClient
@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 REGION = "eu-west-1"
+
+
+class Backend(NamedTuple):
+    """A DynamoDB endpoint with both of the template's tables on it."""
+
+    client: "DynamoDBClient"
+    table: str
+    ephemeral: str
 
 
 class ScanAttempted(AssertionError):

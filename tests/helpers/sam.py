@@ -111,7 +111,12 @@ def authorizers_of(operation: dict[str, Any]) -> set[str]:
     }
 
 
-CREATED_POOL_WITH_DOMAIN = {"AlarmEmail": "alarms@example.com"}
+CREATED_POOL_WITH_DOMAIN = {
+    "AlarmEmail": "alarms@example.com",
+    "DomainName": "api.patrickcmd.dev",
+    "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+    "HostedZoneId": "Z0123456789ABC",
+}
 EXISTING_POOL_WITHOUT_DOMAIN = {
     "AlarmEmail": "alarms@example.com",
     "CognitoUserPoolId": "us-east-1_Existing1",

@@ -11,21 +11,20 @@ from portfolio_api.models.analytics import ContentType, VisitorSignal
 from portfolio_api.models.content import Status
 from portfolio_api.repositories.analytics import Counter, Outcome, View, Visit
 from tests.helpers.analytics import SIGNAL, Analytics, analytics_on
+from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 from tests.helpers.content import stored_post
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
-Backend = tuple["DynamoDBClient", str]
 NOON = int(datetime(2026, 11, 26, 12, tzinfo=UTC).timestamp())
 MIDNIGHT = int(datetime(2026, 11, 27, tzinfo=UTC).timestamp())
 
 
 @pytest.fixture
 def analytics(any_dynamodb: Backend) -> Analytics:
-    client, table = any_dynamodb
-    return analytics_on(client, table, clock=FakeClock())
+    return analytics_on(any_dynamodb, clock=FakeClock())
 
 
 def _visit(visitor: str, *, now: int = NOON) -> Visit:
@@ -98,8 +97,8 @@ def test_a_transaction_failing_at_its_last_step_leaves_no_partial_counts(
     any_dynamodb: Backend,
 ) -> None:
     # GIVEN one shard of total views that an ADD cannot add to (a string, not a number)
-    client, table = any_dynamodb
-    analytics = analytics_on(client, table, clock=FakeClock(), shards=1)
+    client, table, _ = any_dynamodb
+    analytics = analytics_on(any_dynamodb, clock=FakeClock(), shards=1)
     post = stored_post(1, status=Status.PUBLISHED)
     analytics.posts.create(item=post)
     broken = {"PK": {"S": "COUNT#VIEWS#0"}, "SK": {"S": "ALL"}}
@@ -183,9 +182,9 @@ def test_a_visitors_identity_changes_with_the_day_and_reveals_nothing(
     assert identities.of(signal=other_ip, today=today) != first
     assert identities.of(signal=other_agent, today=today) != first
     # AND the stored salt lapses two days after its day began
-    client, table = any_dynamodb
+    client, _, ephemeral = any_dynamodb
     salt = client.get_item(
-        TableName=table, Key={"PK": {"S": "SALT#2026-11-26"}, "SK": {"S": "SALT"}}
+        TableName=ephemeral, Key={"PK": {"S": "SALT#2026-11-26"}, "SK": {"S": "SALT"}}
     )["Item"]
     assert int(salt["expiresAt"]["N"]) == int(datetime(2026, 11, 28, tzinfo=UTC).timestamp())
     assert "198.51.100.7" not in repr(SIGNAL)

@@ -10,6 +10,7 @@ from portfolio_api.models.posts import PostSummary
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import POSTS, PROJECTS
 from portfolio_api.repositories.posts import PostRepository
+from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 from tests.helpers.content import stored_post, stored_project
 
@@ -17,12 +18,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import BatchGetItemOutputTypeDef
 
-Backend = tuple["DynamoDBClient", str]
-
 
 @pytest.fixture
 def posts(any_dynamodb: Backend) -> PostRepository:
-    client, table = any_dynamodb
+    client, table, _ = any_dynamodb
     return PostRepository(client=client, table_name=table, clock=FakeClock(), kind=POSTS)
 
 
@@ -41,7 +40,7 @@ def test_the_item_is_stored_under_its_keys_with_plain_attributes(
 ) -> None:
     post = stored_post()
     posts.create(item=post)
-    client, table = any_dynamodb
+    client, table, _ = any_dynamodb
     item = client.get_item(
         TableName=table, Key={"PK": {"S": f"POST#{post.id}"}, "SK": {"S": "POST"}}
     )["Item"]
@@ -147,7 +146,7 @@ def test_summaries_read_every_page_of_the_index(
     any_dynamodb: Backend, posts: PostRepository
 ) -> None:
     # GIVEN 2 MB of index entries, twice what one Query page holds
-    client, _ = any_dynamodb
+    client = any_dynamodb.client
     for number in range(8):
         posts.create(item=stored_post(number, category=f"{number}" + "x" * 250_000))
     queries: list[str] = []
@@ -189,7 +188,7 @@ class _Throttled:
 
 
 def test_unprocessed_keys_are_asked_for_again(any_dynamodb: Backend) -> None:
-    client, table = any_dynamodb
+    client, table, _ = any_dynamodb
     throttled = _Throttled(client)
     clock = FakeClock()
     projects = ContentRepository(
@@ -209,7 +208,7 @@ def test_unprocessed_keys_are_asked_for_again(any_dynamodb: Backend) -> None:
 
 
 def test_kinds_do_not_see_each_other(any_dynamodb: Backend, posts: PostRepository) -> None:
-    client, table = any_dynamodb
+    client, table, _ = any_dynamodb
     projects = ContentRepository(client=client, table_name=table, clock=FakeClock(), kind=PROJECTS)
     posts.create(item=stored_post(1))
     projects.create(item=stored_project(2))

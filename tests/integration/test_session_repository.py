@@ -8,15 +8,15 @@ import pytest
 from portfolio_api.core.errors import DependencyUnavailable
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.repositories.sessions import SessionRepository
-from tests.helpers.aws import dynamodb_client
+from tests.helpers.aws import Backend, dynamodb_client
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 
 @pytest.fixture
-def sessions(any_dynamodb: tuple["DynamoDBClient", str]) -> SessionRepository:
-    client, table = any_dynamodb
+def sessions(any_dynamodb: Backend) -> SessionRepository:
+    client, table, _ = any_dynamodb
     return SessionRepository(client=client, table_name=table)
 
 
@@ -25,14 +25,14 @@ def test_a_user_never_signed_out_has_no_cut_off(sessions: SessionRepository) -> 
 
 
 def test_the_cut_off_is_stored_with_its_expiry(
-    sessions: SessionRepository, any_dynamodb: tuple["DynamoDBClient", str]
+    sessions: SessionRepository, any_dynamodb: Backend
 ) -> None:
     # GIVEN a logout at t=1000
     sessions.revoke_tokens_issued_until(user_id="u1", revoked_at=1000, expires_at=87_400)
     # WHEN it is read back
     # THEN the cut-off is there, and the item carries the table's TTL attribute
     assert sessions.revoked_at(user_id="u1") == 1000
-    client, table = any_dynamodb
+    client, table, _ = any_dynamodb
     item = client.get_item(TableName=table, Key={"PK": {"S": "USER#u1"}, "SK": {"S": "REVOCATION"}})
     assert item["Item"]["expiresAt"] == {"N": "87400"}
 

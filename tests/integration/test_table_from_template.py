@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from portfolio_api.devstack.table_spec import (
+    EPHEMERAL_TABLE,
     TEMPLATE_PATH,
     TableSpec,
     TemplateError,
@@ -65,6 +66,15 @@ def test_the_spec_is_what_template_yaml_says() -> None:
     assert len(spec.global_indexes) == raw.count("IndexName:")
 
 
+def test_the_ephemeral_table_has_keys_and_ttl_and_no_index() -> None:
+    # WHEN the table of salts, dedup records and sign-in counters is loaded
+    spec = load_table_spec(EPHEMERAL_TABLE)
+    # THEN every item can expire, and nothing is indexed beside the keys
+    assert [key["AttributeName"] for key in spec.key_schema] == ["PK", "SK"]
+    assert spec.ttl_attribute == "expiresAt"
+    assert spec.global_indexes == spec.local_indexes == []
+
+
 def test_the_test_table_matches_the_template(
     dynamodb: "DynamoDBClient", table: str, table_spec: TableSpec
 ) -> None:
@@ -79,7 +89,7 @@ def test_indexes_in_the_template_are_created_and_added_later(
     dynamodb: "DynamoDBClient", tmp_path: Path
 ) -> None:
     # GIVEN a template with an index, and a table created before that index existed
-    spec = load_table_spec(_write(tmp_path, TABLE_WITH_INDEX))
+    spec = load_table_spec("Table", template_path=_write(tmp_path, TABLE_WITH_INDEX))
     assert [index["IndexName"] for index in spec.global_indexes] == ["GSI1"]
     name = f"portfolio-test-{uuid.uuid4().hex[:12]}"
     older = TableSpec(
@@ -120,7 +130,8 @@ def test_a_changed_key_schema_is_not_papered_over(
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"Resources": {}}, "exactly one"),
+        ({"Resources": {}}, "must define Table"),
+        ({"Resources": {"Table": {"Type": "AWS::S3::Bucket"}}}, "must define Table"),
         ({"KeySchema": {"Fn::If": ["c", [], []]}}, "KeySchema"),
         ({"AttributeDefinitions": []}, "AttributeDefinitions"),
     ],
@@ -134,4 +145,4 @@ def test_a_template_the_stack_cannot_use_is_refused(
     else:
         document["Resources"]["Table"]["Properties"].update(change)
     with pytest.raises(TemplateError, match=problem):
-        load_table_spec(_write(tmp_path, yaml.safe_dump(document)))
+        load_table_spec("Table", template_path=_write(tmp_path, yaml.safe_dump(document)))

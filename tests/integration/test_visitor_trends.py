@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from portfolio_api.models.analytics import VisitorSignal
 from tests.helpers.analytics import Analytics, analytics_on
+from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 
 if TYPE_CHECKING:
@@ -21,9 +22,14 @@ def _visits_at(analytics: Analytics, moments: list[datetime]) -> None:
         assert analytics.visitors.track(signal=_visitor(number)).tracked is True
 
 
-def test_daily_trends_cross_month_and_year_ends(dynamodb: "DynamoDBClient", table: str) -> None:
+def test_daily_trends_cross_month_and_year_ends(
+    dynamodb: "DynamoDBClient", table: str, ephemeral_table: str
+) -> None:
     # GIVEN visits on 31 Dec (twice), on 1 Jan, and on 3 Jan
-    analytics = analytics_on(dynamodb, table, clock=FakeClock(datetime(2025, 12, 30, tzinfo=UTC)))
+    analytics = analytics_on(
+        Backend(dynamodb, table, ephemeral_table),
+        clock=FakeClock(datetime(2025, 12, 30, tzinfo=UTC)),
+    )
     _visits_at(
         analytics,
         [
@@ -45,9 +51,14 @@ def test_daily_trends_cross_month_and_year_ends(dynamodb: "DynamoDBClient", tabl
     ]
 
 
-def test_monthly_trends_are_calendar_months(dynamodb: "DynamoDBClient", table: str) -> None:
+def test_monthly_trends_are_calendar_months(
+    dynamodb: "DynamoDBClient", table: str, ephemeral_table: str
+) -> None:
     # GIVEN visits on 31 Jan and on 1 Mar, none in February
-    analytics = analytics_on(dynamodb, table, clock=FakeClock(datetime(2025, 11, 1, tzinfo=UTC)))
+    analytics = analytics_on(
+        Backend(dynamodb, table, ephemeral_table),
+        clock=FakeClock(datetime(2025, 11, 1, tzinfo=UTC)),
+    )
     _visits_at(
         analytics,
         [

@@ -96,6 +96,7 @@ def _stubbed_repository() -> tuple[AnalyticsRepository, Stubber, FakeClock]:
     repository = AnalyticsRepository(
         client=client,
         table_name="t",
+        ephemeral_table_name="e",
         shards=4,
         views=ViewCounters(client=client, table_name="t"),
         content={},

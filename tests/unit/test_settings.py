@@ -8,6 +8,7 @@ from portfolio_api.config import DEFAULT_CORS_ORIGINS, ConfigurationError, load_
 
 REQUIRED = {
     "DYNAMODB_TABLE_NAME": "portfolio-test",
+    "DYNAMODB_EPHEMERAL_TABLE_NAME": "portfolio-ephemeral-test",
     "COGNITO_USER_POOL_ID": "eu-west-1_POOL",
     "COGNITO_CLIENT_ID": "client",
 }
@@ -20,7 +21,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_defaults_fill_everything_but_the_required_three(environment: pytest.MonkeyPatch) -> None:
+def test_defaults_fill_everything_but_the_required_four(environment: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.dynamodb_table_name == "portfolio-test"
     assert settings.cors_origins == DEFAULT_CORS_ORIGINS

@@ -23,7 +23,12 @@ from portfolio_api.devstack.processes import (
     stop_process,
     wait_until,
 )
-from portfolio_api.devstack.table_spec import ensure_table, load_table_spec
+from portfolio_api.devstack.table_spec import (
+    EPHEMERAL_TABLE,
+    MAIN_TABLE,
+    ensure_table,
+    load_table_spec,
+)
 
 logger = logging.getLogger("devstack")
 
@@ -47,6 +52,7 @@ class StackOptions:
     reload: bool = True
     region: str = "us-east-1"
     table_name: str = "portfolio-local"
+    ephemeral_table_name: str = "portfolio-ephemeral-local"
     owner_email: str = DEFAULT_OWNER_EMAIL
     owner_password: str = DEFAULT_OWNER_PASSWORD
     owner_name: str = "Portfolio Owner"
@@ -66,6 +72,7 @@ class StackOptions:
             reload=reload,
             region=env.get("AWS_REGION", cls.region),
             table_name=env.get("DYNAMODB_TABLE_NAME", cls.table_name),
+            ephemeral_table_name=env.get("DYNAMODB_EPHEMERAL_TABLE_NAME", cls.ephemeral_table_name),
             owner_email=env.get("OWNER_EMAIL", cls.owner_email),
             owner_password=env.get("OWNER_PASSWORD", cls.owner_password),
             owner_name=env.get("OWNER_NAME", cls.owner_name),
@@ -145,6 +152,7 @@ def app_environment(
         AWS_ACCESS_KEY_ID="local",
         AWS_SECRET_ACCESS_KEY="local",  # noqa: S106  # DynamoDB Local and moto take any keys
         DYNAMODB_TABLE_NAME=options.table_name,
+        DYNAMODB_EPHEMERAL_TABLE_NAME=options.ephemeral_table_name,
         DYNAMODB_ENDPOINT_URL=dynamodb_url,
         COGNITO_REGION=pool.region,
         COGNITO_USER_POOL_ID=pool.user_pool_id,
@@ -171,7 +179,12 @@ def run_stack(options: StackOptions) -> int:
         )
         moto = stack.enter_context(MotoServer(port=options.cognito_port))
         client = local_dynamodb_client(endpoint_url=dynamodb.endpoint_url, region=options.region)
-        ensure_table(client, table_name=options.table_name, spec=load_table_spec())
+        ensure_table(client, table_name=options.table_name, spec=load_table_spec(MAIN_TABLE))
+        ensure_table(
+            client,
+            table_name=options.ephemeral_table_name,
+            spec=load_table_spec(EPHEMERAL_TABLE),
+        )
         pool = bootstrap_owner_pool(
             endpoint_url=moto.endpoint_url,
             region=options.region,
@@ -207,7 +220,7 @@ def _announce(
     logger.info(
         "\nPortfolio API local stack is up.\n"
         "  API       %(api)s  (Swagger UI: %(api)s/docs)\n"
-        "  DynamoDB  %(ddb)s  table %(table)s, %(storage)s\n"
+        "  DynamoDB  %(ddb)s  tables %(table)s and %(ephemeral)s, %(storage)s\n"
         "  Cognito   %(cognito)s  pool %(pool)s, client %(client)s\n"
         "  Owner     %(email)s / %(password)s\n\n"
         "Sign in:\n  curl -s -X POST %(api)s/v1/auth/login -H 'Content-Type: application/json' "
@@ -216,6 +229,7 @@ def _announce(
             "api": api_url,
             "ddb": dynamodb_url,
             "table": options.table_name,
+            "ephemeral": options.ephemeral_table_name,
             "storage": storage,
             "cognito": pool.endpoint_url,
             "pool": pool.user_pool_id,
@@ -242,6 +256,7 @@ def _write_ready_file(
         "dynamodbUrl": dynamodb.endpoint_url,
         "dynamodbPid": dynamodb.pid,
         "tableName": options.table_name,
+        "ephemeralTableName": options.ephemeral_table_name,
         "cognitoUrl": pool.endpoint_url,
         "userPoolId": pool.user_pool_id,
         "clientId": pool.client_id,

@@ -1,4 +1,5 @@
-"""The table as `template.yaml` defines it: the only place its keys, indexes and TTL are written.
+"""The tables as `template.yaml` defines them: the only place their keys, indexes and TTL are
+written.
 
 The local stack and the tests create their tables from this, so they cannot drift from AWS.
 """
@@ -25,10 +26,13 @@ if TYPE_CHECKING:
 
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 TABLE_RESOURCE_TYPE = "AWS::DynamoDB::Table"
+# template.yaml's logical ids: content and counts, and what must never outlive two days.
+MAIN_TABLE = "PortfolioTable"
+EPHEMERAL_TABLE = "EphemeralTable"
 
 
 class TemplateError(ValueError):
-    """template.yaml does not hold exactly one usable table definition."""
+    """template.yaml does not hold the usable table definition asked for."""
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -69,9 +73,11 @@ class TableSpec:
         return request
 
 
-def load_table_spec(template_path: Path = TEMPLATE_PATH) -> TableSpec:
+def load_table_spec(
+    resource: str = MAIN_TABLE, *, template_path: Path = TEMPLATE_PATH
+) -> TableSpec:
     document = yaml.load(template_path.read_text(), Loader=_CloudFormationLoader)  # noqa: S506  # a SafeLoader subclass
-    properties = _table_properties(document, template_path)
+    properties = _table_properties(document, template_path, resource=resource)
     ttl = properties.get("TimeToLiveSpecification") or {}
     return TableSpec(
         attribute_definitions=_literal(properties, "AttributeDefinitions", required=True),
@@ -82,16 +88,12 @@ def load_table_spec(template_path: Path = TEMPLATE_PATH) -> TableSpec:
     )
 
 
-def _table_properties(document: Any, path: Path) -> dict[str, Any]:
+def _table_properties(document: Any, path: Path, *, resource: str) -> dict[str, Any]:
     resources = document.get("Resources", {}) if isinstance(document, dict) else {}
-    tables = [
-        resource
-        for resource in resources.values()
-        if isinstance(resource, dict) and resource.get("Type") == TABLE_RESOURCE_TYPE
-    ]
-    if len(tables) != 1:
-        raise TemplateError(f"{path} must define exactly one {TABLE_RESOURCE_TYPE}")
-    return cast(dict[str, Any], tables[0].get("Properties", {}))
+    table = resources.get(resource) if isinstance(resources, dict) else None
+    if not isinstance(table, dict) or table.get("Type") != TABLE_RESOURCE_TYPE:
+        raise TemplateError(f"{path} must define {resource} as an {TABLE_RESOURCE_TYPE}")
+    return cast(dict[str, Any], table.get("Properties", {}))
 
 
 def _literal(properties: dict[str, Any], name: str, *, required: bool = False) -> list[Any]:

@@ -2,6 +2,7 @@
 
 Items (per-item view counters are in `views.py`):
   seen     PK `VISITOR#<hash>`           SK `VISIT` or `VIEW#<ENTITY>#<id>`   expiresAt
+           in the ephemeral table, which no backup keeps: a hash never outlives its day's salt
   counter  PK `COUNT#<counter>#<shard>`  SK `ALL`, `<YYYY-MM-DD>` or `<YYYY-MM>`  count (N)
 
 A dedup record lapses at the next UTC midnight. The transaction's condition lets an expired one
@@ -80,6 +81,7 @@ class AnalyticsRepository:
         *,
         client: "DynamoDBClient",
         table_name: str,
+        ephemeral_table_name: str,
         shards: int,
         views: ViewCounters,
         content: Mapping[ContentType, ContentRepository[Any, Any]],
@@ -87,6 +89,7 @@ class AnalyticsRepository:
     ) -> None:
         self._client = client
         self._table = table_name
+        self._ephemeral_table = ephemeral_table_name
         self._shards = shards
         self._views = views
         self._content = content
@@ -162,7 +165,7 @@ class AnalyticsRepository:
     def _first_sighting(self, key: Item, event: Visit | View) -> "TransactWriteItemTypeDef":
         return {
             "Put": {
-                "TableName": self._table,
+                "TableName": self._ephemeral_table,
                 "Item": {
                     **key,
                     "expiresAt": {"N": str(event.expires_at)},

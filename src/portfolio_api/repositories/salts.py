@@ -1,6 +1,7 @@
 """The daily salt of visitor identities: random, one per UTC day, gone after about two days.
 
-Item: PK `SALT#<YYYY-MM-DD>`, SK `SALT`, `salt` (B), `expiresAt`.
+Item: PK `SALT#<YYYY-MM-DD>`, SK `SALT`, `salt` (B), `expiresAt`; in the ephemeral table, which
+no backup keeps.
 """
 
 from typing import TYPE_CHECKING
