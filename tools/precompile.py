@@ -42,15 +42,22 @@ class _Context:
     aws_request_id = "precompile"
 
 
-def imported_sources() -> set[Path]:
+def imported_sources(artifact: Path) -> set[Path]:
     """Each imported module's source, relative to the sys.path entry it came from."""
     os.environ.update(
         DYNAMODB_TABLE_NAME="precompile",
+        DYNAMODB_EPHEMERAL_TABLE_NAME="precompile-ephemeral",
         COGNITO_USER_POOL_ID="us-east-1_precompile",
         COGNITO_CLIENT_ID="precompile",
         AWS_REGION="us-east-1",
         AWS_DEFAULT_REGION="us-east-1",
         LOG_LEVEL="WARNING",
+        # As in Lambda, so that the Tracer is on and X-Ray's modules are among those imported;
+        # its segments go to a local port nobody listens on.
+        LAMBDA_TASK_ROOT=str(artifact),
+        AWS_LAMBDA_FUNCTION_NAME="precompile",
+        AWS_XRAY_DAEMON_ADDRESS="127.0.0.1:9",
+        _X_AMZN_TRACE_ID="Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=1",
     )
     from portfolio_api.main import handler  # noqa: PLC0415  (the import is what is measured)
 
@@ -71,7 +78,7 @@ def imported_sources() -> set[Path]:
 def main() -> int:
     artifact = Path(sys.argv[1]).resolve()
     compiled = 0
-    for relative in sorted(imported_sources()):
+    for relative in sorted(imported_sources(artifact)):
         source = artifact / relative
         if source.is_file():
             # unchecked-hash: zip keeps mtimes to 2 s, which would make timestamped .pyc stale.

@@ -6,6 +6,7 @@ invoked with every event in events/, against DynamoDB Local and moto's Cognito: 
 foreign-platform module fails here, not as Runtime.ImportModuleError on AWS.
 """
 
+import ast
 import json
 import re
 import subprocess
@@ -43,6 +44,7 @@ from tests.helpers.lambda_events import (
     with_token,
 )
 from tests.helpers.sam import SAM_CLI
+from tests.helpers.xray import XRayDaemon, subsegments
 
 INVOKE_SCRIPT = Path(__file__).parents[1] / "helpers" / "invoke_artifact.py"
 # The issue's goal. boto3 comes from the runtime, python-jose runs on its pure-Python RSA backend
@@ -162,6 +164,7 @@ def test_a_cold_start_finds_its_modules_precompiled(arm64_artifact: Path) -> Non
     # GIVEN the modules every cold start imports, the app's and its libraries'
     imported = ["portfolio_api/main.py", "portfolio_api/api/content.py", "fastapi/routing.py"]
     imported += ["pydantic/main.py", "aws_lambda_powertools/logging/logger.py", "jose/jws.py"]
+    imported += ["aws_lambda_powertools/tracing/tracer.py", "aws_xray_sdk/core/recorder.py"]
     # WHEN the artifact's __pycache__ folders are read
     compiled = {
         str(path.relative_to(arm64_artifact)): path
@@ -176,6 +179,61 @@ def test_a_cold_start_finds_its_modules_precompiled(arm64_artifact: Path) -> Non
     # AND modules no cold start imports stay source only, to keep within the size budget
     assert "fastapi/__pycache__/testclient.cpython-312.pyc" not in compiled
     assert (arm64_artifact / "fastapi" / "testclient.py").is_file()
+
+
+POWERTOOLS_LEFT_OUT = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.")
+POWERTOOLS_KEPT = (
+    "aws_lambda_powertools.utilities.jmespath_utils",
+    "aws_lambda_powertools.utilities.typing",
+)
+# Reached only through shared/json_encoder.py, which no module kept imports.
+LAZY_IMPORTS_OF_LEFT_OUT = {"aws_lambda_powertools/shared/functions.py"}
+
+
+def _imports_outside_type_checking(tree: ast.Module) -> set[str]:
+    checked_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for statement in node.body
+        for child in ast.walk(statement)
+    }
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in checked_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def _is_left_out(module: str) -> bool:
+    return module.startswith(POWERTOOLS_LEFT_OUT) and not module.startswith(POWERTOOLS_KEPT)
+
+
+def test_the_powertools_left_out_are_imported_by_nothing_kept(arm64_artifact: Path) -> None:
+    # GIVEN the Powertools modules the build keeps (Logger, Metrics, Tracer and what they need)
+    package = arm64_artifact / "aws_lambda_powertools"
+    assert not (package / "event_handler").exists()
+    kept = {path.relative_to(arm64_artifact).as_posix(): path for path in package.rglob("*.py")}
+    # WHEN their imports are read, leaving out those made for type checkers only
+    offenders = {
+        name: sorted(
+            filter(_is_left_out, _imports_outside_type_checking(ast.parse(path.read_text())))
+        )
+        for name, path in kept.items()
+    }
+    offenders = {name: modules for name, modules in offenders.items() if modules}
+    # THEN none imports a module the build left out, but for one lazy import nothing reaches
+    assert set(offenders) == LAZY_IMPORTS_OF_LEFT_OUT
+    importers = [
+        name
+        for name, path in kept.items()
+        if "json_encoder" in " ".join(_imports_outside_type_checking(ast.parse(path.read_text())))
+    ]
+    assert importers == []
 
 
 def test_every_native_library_is_built_for_arm64_cpython_3_12(arm64_artifact: Path) -> None:
@@ -267,10 +325,12 @@ def _with_token(event: Event, *, token: str) -> Event:
 
 
 def _lambda_environment(
-    *, task_root: Path, runtime_dir: Path, settings: Settings
+    *, task_root: Path, runtime_dir: Path, settings: Settings, xray_daemon: str
 ) -> dict[str, str]:
     """What the python3.12 runtime sets, plus the function's settings; nothing from this shell."""
     return {
+        "AWS_XRAY_DAEMON_ADDRESS": xray_daemon,
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "AWS_LAMBDA_FUNCTION_NAME": LAMBDA_FUNCTION_NAME,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
@@ -290,14 +350,21 @@ def _lambda_environment(
 
 
 def _invoke(
-    *, task_root: Path, runtime_dir: Path, events: list[dict[str, Any]], settings: Settings
+    *,
+    task_root: Path,
+    runtime_dir: Path,
+    events: list[dict[str, Any]],
+    settings: Settings,
+    xray_daemon: str = "127.0.0.1:9",
 ) -> subprocess.CompletedProcess[str]:
     # -I: no PYTHON* variables, no user site, no script folder on the path; -S: no site-packages;
     # -B: nothing written next to the sources, as /var/task is read-only (-I ignores the variable).
     return subprocess.run(
         [lambda_python(), "-I", "-S", "-B", str(INVOKE_SCRIPT), str(task_root), str(runtime_dir)],
         input=json.dumps(events),
-        env=_lambda_environment(task_root=task_root, runtime_dir=runtime_dir, settings=settings),
+        env=_lambda_environment(
+            task_root=task_root, runtime_dir=runtime_dir, settings=settings, xray_daemon=xray_daemon
+        ),
         cwd=task_root,
         capture_output=True,
         text=True,
@@ -342,3 +409,52 @@ def test_built_handler_answers_every_event_from_the_artifact_alone(
     preflight = answers["options-auth-login-preflight.json"]
     assert header(preflight, "access-control-allow-origin") == "https://patrickcmd.dev"
     assert "tracked" in json.loads(answers["post-visitors-track.json"]["body"])
+
+
+def _secrets_of(events: list[Event], responses: list[Event]) -> set[str]:
+    """What must never reach a trace: callers' addresses and browsers, passwords and tokens."""
+    found: set[str] = set()
+    for event in events:
+        identity = event["requestContext"].get("identity", {})
+        found |= {identity.get("sourceIp", ""), identity.get("userAgent", "")}
+        found.add(event["headers"].get("User-Agent", ""))
+        found |= set(json.loads(event["body"] or "{}").get("password", "").split())
+    for response in responses:
+        if header(response, "content-type") != "application/json":
+            continue  # a preflight's plain-text OK
+        body = json.loads(response["body"])
+        if isinstance(body, dict):
+            found |= {str(body.get(name)) for name in ("token", "accessToken", "refreshToken")}
+    return {secret for secret in found if secret and secret != "None"}
+
+
+def test_xray_gets_a_subsegment_per_aws_call_and_no_callers_ip_ua_or_secrets(
+    x86_64_artifact: Path, runtime_sdk: Path, settings: Settings, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN every sample event, invoked as Lambda does with active tracing and a daemon listening
+    named_events = _events()
+    token = _owner_id_token(user_pool=user_pool, events=named_events)
+    events = [_with_token(event, token=token) for _, event in named_events]
+    with XRayDaemon() as daemon:
+        ran = _invoke(
+            task_root=x86_64_artifact,
+            runtime_dir=runtime_sdk,
+            events=events,
+            settings=settings,
+            xray_daemon=daemon.address,
+        )
+        assert ran.returncode == 0, ran.stderr[-4000:]
+        # WHEN the segments the function sent are read
+        documents = daemon.received()
+        raw = b"".join(daemon.raw).decode()
+    responses = json.loads(ran.stdout)["responses"]
+    # THEN DynamoDB and Cognito calls are subsegments, named by operation (and table)
+    calls = {(sub["name"], sub.get("aws", {}).get("operation")) for sub in subsegments(documents)}
+    assert {("dynamodb", "GetItem"), ("dynamodb", "TransactWriteItems")} <= calls
+    assert {("cognito-idp", "InitiateAuth"), ("## handler", None)} <= calls
+    # AND no caller's IP or User-Agent, no password and no token is anywhere in them
+    secrets = _secrets_of(events, responses)
+    assert {"203.0.113.10", "Local-Owner-Passw0rd!"} <= secrets
+    assert any(secret.startswith("Mozilla/5.0") for secret in secrets)
+    assert any(secret.count(".") == 2 and len(secret) > 200 for secret in secrets)  # a JWT
+    assert [secret for secret in secrets if secret in raw] == []

@@ -121,9 +121,17 @@ def locked_runtime_distributions() -> set[str]:
     return _export()
 
 
+def runtime_sdk_packages() -> list[str]:
+    """The Makefile's LAMBDA_RUNTIME_SDK: what the build leaves to the python3.12 runtime."""
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    (packages,) = re.findall(r"^LAMBDA_RUNTIME_SDK := (.+)$", makefile, flags=re.MULTILINE)
+    return packages.split()
+
+
 def distributions_left_to_runtime() -> set[str]:
-    """boto3 and what only it needs: the runtime ships them."""
-    return _export() - _export("--prune", "boto3")
+    """boto3, botocore and what only they need: the runtime ships them."""
+    pruned = [argument for name in runtime_sdk_packages() for argument in ("--prune", name)]
+    return _export() - _export(*pruned)
 
 
 def normalized(name: str) -> str:

@@ -4,8 +4,9 @@ usage: python3.12 -I -S -B invoke_artifact.py TASK_ROOT [RUNTIME_DIR] < events.j
 
 Standard library only: the interpreter's path holds the artifact (as /var/task), the runtime's
 SDK (as /var/runtime) if given, then the standard library. Reads a JSON list of API Gateway
-events, invokes the handler with each, and prints one JSON line: the responses and where the
-modules that matter were imported from. Everything the app prints goes to stderr instead.
+events, invokes the handler with each (under a sampled X-Ray trace header, as Lambda with active
+tracing does), and prints one JSON line: the responses and where the modules that matter were
+imported from. Everything the app prints goes to stderr instead.
 """
 
 import importlib
@@ -47,6 +48,11 @@ class LambdaContext:
         return self._timeout_ms
 
 
+def _trace_header() -> str:
+    root = f"1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]}"
+    return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=1"
+
+
 def _origin(module: ModuleType | None) -> str | None:
     return getattr(module, "__file__", None) if module else None
 
@@ -62,6 +68,8 @@ def main(task_root: str, runtime_dir: str | None) -> dict[str, Any]:
     handler = _handler()
     responses = []
     for event in events:
+        # The runtime sets each invocation's trace header before calling the handler.
+        os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
         context = LambdaContext(
             function_name=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "ApiFunction"),
             memory_limit_in_mb=int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")),
