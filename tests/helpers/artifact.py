@@ -124,8 +124,9 @@ def locked_runtime_distributions() -> set[str]:
 def runtime_sdk_packages() -> list[str]:
     """The Makefile's LAMBDA_RUNTIME_SDK: what the build leaves to the python3.12 runtime."""
     makefile = (REPO_ROOT / "Makefile").read_text()
-    (packages,) = re.findall(r"^LAMBDA_RUNTIME_SDK := (.+)$", makefile, flags=re.MULTILINE)
-    return packages.split()
+    packages: list[str] = re.findall(r"^LAMBDA_RUNTIME_SDK := (.+)$", makefile, flags=re.MULTILINE)
+    assert len(packages) == 1, "the Makefile must set LAMBDA_RUNTIME_SDK once"
+    return packages[0].split()
 
 
 def distributions_left_to_runtime() -> set[str]:
