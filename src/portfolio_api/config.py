@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
     id_token_max_lifetime_seconds: int = Field(default=86_400, ge=300, le=86_400)
 
+    # Failed sign-ins one client (a salted hash of its IP) may make per window before a 429.
+    login_failures_per_client: int = Field(default=5, ge=1, le=100)
+    login_failure_window_seconds: int = Field(default=900, ge=60, le=86_400)
+
     # Raise it, never lower it: reads sum shards 0..N-1, so counts in higher shards would vanish.
     counter_shards: int = Field(default=20, ge=1, le=100)
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts the header not at all.

@@ -98,7 +98,9 @@ def _headers_for(error: DomainError) -> dict[str, str]:
         return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
     if isinstance(error, NotAuthenticated):
         return {"WWW-Authenticate": "Bearer"}
-    if isinstance(error, RateLimited | DependencyUnavailable):
+    if isinstance(error, RateLimited):
+        return {"Retry-After": str(error.retry_after_seconds)}
+    if isinstance(error, DependencyUnavailable):
         return {"Retry-After": "5"}
     return {}
 

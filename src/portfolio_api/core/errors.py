@@ -43,6 +43,19 @@ class PermissionDenied(DomainError):
 class RateLimited(DomainError):
     """An upstream service is throttling us; the caller should retry later."""
 
+    retry_after_seconds = 5
+
+
+class TooManySignInAttempts(RateLimited):
+    """This client failed to sign in too often; it alone waits for the window to end."""
+
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            "Too many failed sign-ins from this client; retry later",
+            details={"retryAfterSeconds": retry_after_seconds},
+        )
+        self.retry_after_seconds = retry_after_seconds
+
 
 class DependencyUnavailable(DomainError):
     """An upstream service (Cognito, its JWKS, DynamoDB) cannot be reached."""

@@ -31,6 +31,8 @@ from portfolio_api.services.bots import is_automated
 SALT_BYTES = 32
 # A salt outlives its day by one more: requests that began just before midnight still find it.
 SALT_DAYS = 2
+# Sets an address's own key apart from every visitor hash, which starts with an address.
+CLIENT = "client"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,8 +70,15 @@ class VisitorIdentities:
         return Today(day=day, now=epoch_seconds(moment), midnight=midnight)
 
     def of(self, *, signal: VisitorSignal, today: Today) -> str:
+        return self._hash(today, signal.ip, signal.user_agent)
+
+    def client_of(self, *, ip: str, today: Today) -> str:
+        """Today's key for one address alone (a network, not a browser), as salted as `of`."""
+        return self._hash(today, CLIENT, ip)
+
+    def _hash(self, today: Today, *parts: str) -> str:
         digest = hashlib.sha256(self._salt(today.day))
-        for part in (signal.ip, signal.user_agent):
+        for part in parts:
             encoded = part.encode("utf-8", "surrogateescape")
             digest.update(len(encoded).to_bytes(4, "big") + encoded)
         return digest.hexdigest()
