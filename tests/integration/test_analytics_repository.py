@@ -189,3 +189,26 @@ def test_a_visitors_identity_changes_with_the_day_and_reveals_nothing(
     assert int(salt["expiresAt"]["N"]) == int(datetime(2026, 11, 28, tzinfo=UTC).timestamp())
     assert "198.51.100.7" not in repr(SIGNAL)
     assert "Firefox" not in repr(SIGNAL)
+
+
+def test_a_lapsed_salt_is_deleted_by_the_first_request_of_a_later_day(
+    analytics: Analytics, any_dynamodb: Backend
+) -> None:
+    # GIVEN a visitor identified on 26 November, which stores that day's salt
+    client, _, ephemeral = any_dynamodb
+    identities = analytics.identities
+    identities.of(signal=SIGNAL, today=identities.today())
+
+    def salt_of(day: str) -> bool:
+        key = {"PK": {"S": f"SALT#{day}"}, "SK": {"S": "SALT"}}
+        return "Item" in client.get_item(TableName=ephemeral, Key=key, ConsistentRead=True)
+
+    # WHEN the next day's first visitor comes, then the one of the day after
+    analytics.clock.advance(86_400)
+    identities.of(signal=SIGNAL, today=identities.today())
+    assert salt_of("2026-11-26") and salt_of("2026-11-27")
+    analytics.clock.advance(86_400)
+    identities.of(signal=SIGNAL, today=identities.today())
+    # THEN the salt that lapsed at midnight is gone at once, not whenever TTL gets to it
+    assert not salt_of("2026-11-26")
+    assert salt_of("2026-11-27") and salt_of("2026-11-28")

@@ -53,6 +53,11 @@ class SaltRepository:
             return winner
         return candidate
 
+    def forget(self, *, day: str) -> None:
+        """Delete the day's salt, if it is still there; every hash made with it is dead."""
+        with dynamodb_errors():
+            self._client.delete_item(TableName=self._table, Key=self._key(day))
+
     def _read(self, day: str) -> bytes | None:
         with dynamodb_errors():
             response = self._client.get_item(

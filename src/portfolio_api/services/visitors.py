@@ -92,6 +92,9 @@ class VisitorIdentities:
             candidate=secrets.token_bytes(SALT_BYTES),
             expires_at=epoch_seconds(start_of(day + timedelta(days=SALT_DAYS))),
         )
+        # TTL may take days to delete a lapsed salt; this container's first request of the day
+        # deletes the one that lapsed at midnight, so with any traffic it is gone at once.
+        self._salts.forget(day=day_key(day - timedelta(days=SALT_DAYS)))
         self._cached = (day, salt)
         return salt
 
