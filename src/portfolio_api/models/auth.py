@@ -5,10 +5,15 @@ from pydantic import Field, StringConstraints
 from portfolio_api.models.base import RequestSchema, ResponseSchema
 from portfolio_api.models.identity import Principal, SignIn, TokenSet
 
+# Lowercased: the user pool's usernames are emails, and `Owner@Example.com` is the same owner.
 Email = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=3,
+        max_length=254,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
     ),
 ]
 Role = Literal["owner", "public"]
