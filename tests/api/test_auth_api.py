@@ -82,9 +82,31 @@ def test_a_cognito_challenge_is_a_clear_4xx(api: httpx.Client, user_pool: UserPo
     response = api.post(
         "/v1/auth/login", json={"email": "new@example.com", "password": "Temporary-Passw0rd!"}
     )
-    # THEN the answer names the step, not a 500
+    # THEN the answer names the step, not a 500, with the session that answers it
     assert response.status_code == 403
-    assert response.json()["details"] == {"challenge": "NEW_PASSWORD_REQUIRED"}
+    details = response.json()["details"]
+    assert set(details) == {"challenge", "session"}
+    assert details["challenge"] == "NEW_PASSWORD_REQUIRED"
+    assert len(details["session"]) >= 20
+
+
+def test_a_challenge_the_api_does_not_finish_is_named_without_a_session(settings: Settings) -> None:
+    # GIVEN Cognito answering a login with SMS MFA, a step this API does not perform
+    cognito = cognito_client(endpoint_url="http://127.0.0.1:1", region=REGION)
+    stubber = Stubber(cognito)
+    stubber.add_response(
+        "initiate_auth",
+        {"ChallengeName": "SMS_MFA", "Session": "s" * 40, "ChallengeParameters": {}},
+    )
+    stubber.activate()
+    app = create_app(settings=settings, container=build_container(settings, cognito=cognito))
+    # WHEN the owner signs in
+    with serve(app) as api:
+        response = api.post("/v1/auth/login", json={"email": "a@b.co", "password": "whatever"})
+    # THEN the 403 names the step and hands out no session
+    assert response.status_code == 403
+    assert response.json()["details"] == {"challenge": "SMS_MFA"}
+    assert "Complete it in Cognito" in response.json()["message"]
 
 
 def test_an_email_in_any_case_signs_in_as_the_lowercase_user(

@@ -4,6 +4,7 @@ from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.errors import error_responses
 from portfolio_api.dependencies import AuthServiceDep, CurrentUser
 from portfolio_api.models.auth import (
+    ChallengeRequest,
     LoginRequest,
     LoginResponse,
     MessageResponse,
@@ -19,6 +20,13 @@ router = APIRouter(prefix="/auth", tags=["Authentication"])
 async def login(body: LoginRequest, auth: AuthServiceDep) -> LoginResponse:
     """Sign in with email and password; send the returned `token` as `Authorization: Bearer`."""
     signed_in = await run_blocking(auth.login, email=body.email, password=body.password)
+    return LoginResponse.of_sign_in(signed_in)
+
+
+@router.post("/challenge", responses=error_responses(400, 401, 403, 429, 503))
+async def answer_challenge(body: ChallengeRequest, auth: AuthServiceDep) -> LoginResponse:
+    """Answer the challenge a login's 403 named (new password or TOTP code) to finish signing in."""
+    signed_in = await run_blocking(auth.answer_challenge, answer=body.answer())
     return LoginResponse.of_sign_in(signed_in)
 
 

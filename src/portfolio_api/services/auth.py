@@ -1,15 +1,28 @@
-"""Sign-in rules: who the caller is, and what a logout revokes."""
+"""Sign-in rules: who the caller is, the challenges of a sign-in, and what a logout revokes."""
 
 import math
+from collections.abc import Callable
 
 from portfolio_api.core.clock import Clock
-from portfolio_api.core.errors import DependencyUnavailable, InvalidCredentials, InvalidToken
+from portfolio_api.core.errors import (
+    DependencyUnavailable,
+    InvalidCredentials,
+    InvalidToken,
+    SignInChallenge,
+)
 from portfolio_api.core.logging import logger
 from portfolio_api.core.metrics import BusinessMetric, MetricsSink
-from portfolio_api.core.security import IdTokenClaims, TokenVerifier
-from portfolio_api.models.identity import Principal, SignIn, TokenSet
+from portfolio_api.core.security import IdTokenClaims, TokenClaims, TokenVerifier
+from portfolio_api.models.identity import (
+    ChallengeAnswer,
+    Principal,
+    SignIn,
+    TokenSet,
+)
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
 from portfolio_api.repositories.sessions import SessionRepository
+
+type Tokens = tuple[TokenSet, str]
 
 
 class AuthService:
@@ -33,25 +46,60 @@ class AuthService:
         self._metrics = metrics
 
     def login(self, *, email: str, password: str) -> SignIn:
-        for _ in range(2):
-            tokens, refresh_token = self._password_sign_in(email=email, password=password)
+        def sign_in() -> Tokens:
+            return self._password_sign_in(email=email, password=password)
+
+        return self._unrevoked(sign_in(), again=sign_in)
+
+    def answer_challenge(self, *, answer: ChallengeAnswer) -> SignIn:
+        """Finish a sign-in that a challenge held up; the answer's session works only once."""
+        tokens, refresh_token = self._answer(answer)
+
+        def refreshed() -> Tokens:
+            try:
+                return self._identity.refresh(refresh_token=refresh_token), refresh_token
+            except InvalidCredentials as exc:
+                raise InvalidCredentials("A sign-out ended this sign-in; sign in again") from exc
+
+        return self._unrevoked((tokens, refresh_token), again=refreshed)
+
+    def _unrevoked(self, first: Tokens, *, again: Callable[[], Tokens]) -> SignIn:
+        """The sign-in's tokens, checked as every request checks them, and never already revoked."""
+        tokens, refresh_token = first
+        for attempt in range(2):
+            if attempt:
+                # `iat` has whole seconds: a token issued in the same second as a logout looks
+                # revoked. Get another once the clock has passed that second.
+                now = self._clock.now().timestamp()
+                self._clock.sleep(math.floor(now) + 1 - now)
+                tokens, refresh_token = again()
             claims = self._verifier.verify(tokens.id_token)
             if not self._is_revoked(claims):
                 principal = self._principal(claims)
                 logger.info("signed in", extra={"owner": principal.is_owner})
                 return SignIn(principal=principal, tokens=tokens, refresh_token=refresh_token)
-            # `iat` has whole seconds: a token issued in the same second as a logout looks
-            # revoked. Sign in again once the clock has passed that second.
-            now = self._clock.now().timestamp()
-            self._clock.sleep(math.floor(now) + 1 - now)
         raise DependencyUnavailable("Sign-in raced a sign-out of the same user; retry")
 
-    def _password_sign_in(self, *, email: str, password: str) -> tuple[TokenSet, str]:
+    def _password_sign_in(self, *, email: str, password: str) -> Tokens:
         try:
             return self._identity.password_sign_in(email=email, password=password)
         except InvalidCredentials:
             self._metrics.count(BusinessMetric.LOGINS_FAILED)
             logger.info("sign-in refused: wrong email or password")
+            raise
+        except SignInChallenge as exc:
+            logger.info("sign-in awaits a challenge", extra={"challenge": exc.challenge})
+            raise
+
+    def _answer(self, answer: ChallengeAnswer) -> Tokens:
+        try:
+            return self._identity.answer_challenge(answer=answer)
+        except InvalidCredentials:
+            self._metrics.count(BusinessMetric.LOGINS_FAILED)
+            logger.info("challenge answer refused", extra={"challenge": answer.challenge.value})
+            raise
+        except SignInChallenge as exc:
+            logger.info("sign-in awaits a further challenge", extra={"challenge": exc.challenge})
             raise
 
     def refresh(self, *, refresh_token: str) -> TokenSet:
@@ -72,7 +120,7 @@ class AuthService:
             raise InvalidToken("The token was revoked by a sign-out")
         return self._principal(claims)
 
-    def _is_revoked(self, claims: IdTokenClaims) -> bool:
+    def _is_revoked(self, claims: TokenClaims) -> bool:
         revoked_at = self._sessions.revoked_at(user_id=claims.sub)
         return revoked_at is not None and claims.iat <= revoked_at
 
