@@ -1,8 +1,9 @@
-"""Cognito's challenges finished through the API: a first sign-in's new password over HTTP on
-moto's Cognito; the TOTP code and the shapes only AWS gives, through Stubber."""
+"""Cognito's challenges finished through the API: a first sign-in's new password, TOTP enrolment
+and TOTP sign-in, over HTTP on moto's Cognito; the shapes only AWS gives, through Stubber."""
 
 import json
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,12 +33,15 @@ from tests.helpers.cognito import (
 )
 from tests.helpers.lambda_events import Handler, LambdaContext, at, load_event, with_body
 from tests.helpers.logs import captured_logs
+from tests.helpers.totp import another_code, current_code
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
 
 CHALLENGE = "/v1/auth/challenge"
+TOTP = "/v1/auth/mfa/totp"
+TOTP_VERIFY = "/v1/auth/mfa/totp/verify"
 LOGIN_FIELDS = {"user", "token", "accessToken", "refreshToken", "expiresIn"}
 ENVELOPE = {"error", "message", "statusCode", "details"}
 REFUSED = "The answer to the sign-in challenge was refused"
@@ -59,6 +63,12 @@ def newcomer(cognito: "CognitoIdentityProviderClient", user_pool: UserPoolFixtur
     return admin_created_user(cognito, pool=user_pool.pool, account=NEWCOMER, groups=("owner",))
 
 
+@pytest.fixture
+def totp_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto checks TOTP codes against its secret only when told to; it reads this at each call."""
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
+
+
 def _login(api: httpx.Client, account: Account) -> httpx.Response:
     return api.post("/v1/auth/login", json={"email": account.email, "password": account.password})
 
@@ -68,6 +78,18 @@ def _answer(
 ) -> httpx.Response:
     body = {"email": email, "session": session, "challenge": challenge, **answer}
     return api.post(CHALLENGE, json=body)
+
+
+def _enrol_totp(api: httpx.Client, account: Account) -> str:
+    """TOTP enrolment as the owner's frontend does it; returns the authenticator's secret."""
+    signed_in = login(api, account)
+    headers, access = bearer(signed_in["token"]), {"accessToken": signed_in["accessToken"]}
+    setup = api.post(TOTP, headers=headers, json=access)
+    assert setup.status_code == 200, setup.text
+    secret: str = setup.json()["secretCode"]
+    verified = api.post(TOTP_VERIFY, headers=headers, json=access | {"code": current_code(secret)})
+    assert verified.status_code == 200, verified.text
+    return secret
 
 
 def test_a_first_sign_in_sets_the_new_password_and_signs_in(
@@ -175,6 +197,136 @@ def test_a_challenge_finished_in_the_second_of_a_logout_gets_a_working_token(
     assert api.get("/v1/auth/me", headers=bearer(token)).status_code == 200
 
 
+@pytest.mark.usefixtures("totp_checked")
+def test_the_owner_enrols_totp_with_their_access_token(
+    api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN the owner signed in
+    signed_in = login(api, user_pool.owner)
+    headers, access = bearer(signed_in["token"]), {"accessToken": signed_in["accessToken"]}
+    # WHEN they start TOTP enrolment with their access token
+    setup = api.post(TOTP, headers=headers, json=access)
+    # THEN they get the secret, and the same as a URI for an authenticator app's QR code
+    assert setup.status_code == 200, setup.text
+    secret = setup.json()["secretCode"]
+    assert setup.json()["otpauthUri"] == (
+        f"otpauth://totp/Portfolio%20API:{user_pool.owner.email}"
+        f"?secret={secret}&issuer=Portfolio%20API"
+    )
+    # WHEN a wrong code is sent to confirm THEN it is a 401
+    code = current_code(secret)
+    wrong = api.post(TOTP_VERIFY, headers=headers, json=access | {"code": another_code(code)})
+    assert wrong.status_code == 401
+    assert "does not match the authenticator" in wrong.json()["message"]
+    # AND a password still signs in alone
+    assert login(api, user_pool.owner)["user"]["role"] == "owner"
+    # WHEN the app's current code is sent THEN TOTP is the owner's MFA
+    verified = api.post(TOTP_VERIFY, headers=headers, json=access | {"code": code})
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["mfa"] == "SOFTWARE_TOKEN_MFA"
+
+
+@pytest.mark.usefixtures("totp_checked")
+def test_after_enrolment_a_sign_in_asks_for_the_code_and_the_code_finishes_it(
+    api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN an owner who enrolled TOTP
+    secret = _enrol_totp(api, user_pool.owner)
+    # WHEN they sign in with their password THEN they get the TOTP challenge
+    pending = challenge_of(_login(api, user_pool.owner))
+    assert pending["challenge"] == "SOFTWARE_TOKEN_MFA"
+    # WHEN the app's code answers it THEN the owner is signed in, as by a login
+    response = _answer(api, email=user_pool.owner.email, **pending, code=current_code(secret))
+    assert response.status_code == 200, response.text
+    assert set(response.json()) == LOGIN_FIELDS
+    assert response.json()["user"]["role"] == "owner"
+    assert api.get("/v1/auth/me", headers=bearer(response.json()["token"])).status_code == 200
+
+
+@pytest.mark.usefixtures("totp_checked")
+def test_a_wrong_code_and_a_wrong_email_get_the_same_401(
+    api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN an owner with TOTP, holding a fresh sign-in session for each attempt
+    secret = _enrol_totp(api, user_pool.owner)
+    owner = user_pool.owner.email
+    # WHEN one answer has the wrong code, another the right code with a stranger's email
+    code = current_code(secret)
+    wrong_code = _answer(
+        api, email=owner, **challenge_of(_login(api, user_pool.owner)), code=another_code(code)
+    )
+    wrong_email = _answer(
+        api,
+        email="someone.else@example.com",
+        **challenge_of(_login(api, user_pool.owner)),
+        code=code,
+    )
+    # THEN both are the same 401, which does not say which part was wrong
+    assert wrong_code.status_code == wrong_email.status_code == 401
+    assert wrong_code.json() == wrong_email.json()
+    assert wrong_code.json()["message"].startswith(REFUSED)
+    assert "www-authenticate" not in wrong_code.headers
+
+
+@pytest.mark.parametrize("path", [TOTP, TOTP_VERIFY])
+def test_the_mfa_routes_refuse_anonymous_401_and_readers_403(
+    api: httpx.Client, user_pool: UserPoolFixture, path: str
+) -> None:
+    reader = login(api, user_pool.reader)
+    body = {"accessToken": reader["accessToken"], "code": "123456"}
+    if path == TOTP:
+        body.pop("code")
+    assert api.post(path, json=body).status_code == 401
+    forbidden = api.post(path, headers=bearer(reader["token"]), json=body)
+    assert forbidden.status_code == 403
+    assert set(forbidden.json()) == ENVELOPE
+
+
+@pytest.mark.parametrize("path", [TOTP, TOTP_VERIFY])
+@pytest.mark.parametrize(
+    ("access_token", "reason"),
+    [
+        ("reader", "belongs to another user"),
+        ("id-token", "An access token is required"),
+        ("not-a-jwt", "malformed"),
+        ("eyJhbGciOiJub25lIn0.e30.", "RS256"),
+    ],
+)
+def test_an_access_token_that_is_not_the_callers_own_is_401(
+    api: httpx.Client, user_pool: UserPoolFixture, path: str, access_token: str, reason: str
+) -> None:
+    # GIVEN the owner's ID token as bearer, and in the body another user's access token,
+    # the owner's ID token, or garbage
+    owner, reader = login(api, user_pool.owner), login(api, user_pool.reader)
+    sent = {"reader": reader["accessToken"], "id-token": owner["token"]}.get(
+        access_token, access_token
+    )
+    body = {"accessToken": sent} | ({"code": "123456"} if path == TOTP_VERIFY else {})
+    # WHEN the route is called
+    response = api.post(path, headers=bearer(owner["token"]), json=body)
+    # THEN it is a 401 about the access token; the bearer itself was fine
+    assert response.status_code == 401
+    assert reason in response.json()["message"]
+    assert response.json()["details"] == {"field": "accessToken"}
+    assert "www-authenticate" not in response.headers
+
+
+def test_an_access_token_revoked_by_a_logout_is_401(
+    api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN a session logged out, and a fresh one
+    old = login(api, user_pool.owner)
+    assert api.post("/v1/auth/logout", headers=bearer(old["token"])).status_code == 200
+    new = login(api, user_pool.owner)
+    # WHEN enrolment is started with the old session's access token, still unexpired
+    response = api.post(
+        TOTP, headers=bearer(new["token"]), json={"accessToken": old["accessToken"]}
+    )
+    # THEN Cognito's refusal is a 401 about the access token
+    assert response.status_code == 401
+    assert "revoked" in response.json()["message"]
+
+
 BASE_ANSWER: dict[str, Any] = {
     "email": "owner@example.com",
     "session": AWS_SESSION,
@@ -223,6 +375,35 @@ def test_bad_challenge_bodies_are_400_in_the_envelope(
     assert NEW_PASSWORD not in response.text
 
 
+@pytest.mark.parametrize(
+    ("path", "change"),
+    [
+        (TOTP, {"accessToken": ""}),
+        (TOTP, {"accessToken": "x" * 16_385}),
+        (TOTP, {"accessToken": None}),
+        (TOTP, {"code": "123456"}),
+        (TOTP_VERIFY, {"accessToken": ""}),
+        (TOTP_VERIFY, {"accessToken": None}),
+        (TOTP_VERIFY, {"code": None}),
+        (TOTP_VERIFY, {"code": "12 456"}),
+        (TOTP_VERIFY, {"code": "1234567"}),
+        (TOTP_VERIFY, {"unexpected": True}),
+    ],
+)
+def test_bad_mfa_bodies_are_400_in_the_envelope(
+    api: httpx.Client, user_pool: UserPoolFixture, path: str, change: dict[str, Any]
+) -> None:
+    # GIVEN the owner's own tokens, so that only the body can be wrong
+    owner = login(api, user_pool.owner)
+    body = {"accessToken": owner["accessToken"]}
+    if path == TOTP_VERIFY:
+        body["code"] = "123456"
+    # WHEN the body is changed THEN it is a 400 in the envelope
+    response = api.post(path, headers=bearer(owner["token"]), json=_without_nones(body | change))
+    assert response.status_code == 400
+    assert set(response.json()) == ENVELOPE
+
+
 def test_a_wrong_answer_counts_as_a_failed_login_and_a_weak_password_does_not(
     settings: Settings, newcomer: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -250,6 +431,11 @@ def test_a_wrong_answer_counts_as_a_failed_login_and_a_weak_password_does_not(
     assert [line.get("LoginsFailed") for line in emitted] == [[1.0]]
 
 
+def _standalone(value: str, *, text: str) -> bool:
+    """`value` in `text` other than inside a longer run of letters and digits (ids, timestamps)."""
+    return re.search(rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", text) is not None
+
+
 def _first_sign_in_after_a_refused_password(api: httpx.Client) -> list[str]:
     """The newcomer's first sign-in, finished; every secret it sent or got."""
     pending = challenge_of(_login(api, NEWCOMER))
@@ -259,24 +445,48 @@ def _first_sign_in_after_a_refused_password(api: httpx.Client) -> list[str]:
     return [NEWCOMER.password, "Weak-password", NEW_PASSWORD, pending["session"], *tokens]
 
 
-@pytest.mark.usefixtures("newcomer")
-def test_no_password_session_or_token_reaches_the_log(
-    settings: Settings, caplog: pytest.LogCaptureFixture
+def _totp_enrolment_and_sign_in(api: httpx.Client, account: Account) -> tuple[list[str], list[str]]:
+    """Enrolment, then a sign-in with a wrong code before the right one; (secrets, codes)."""
+    owner = login(api, account)
+    headers, access = bearer(owner["token"]), {"accessToken": owner["accessToken"]}
+    setup = api.post(TOTP, headers=headers, json=access).json()
+    codes = [current_code(setup["secretCode"])]
+    api.post(TOTP_VERIFY, headers=headers, json=access | {"code": codes[0]})
+    pending = challenge_of(_login(api, account))
+    codes.append(another_code(current_code(setup["secretCode"])))
+    _answer(api, email=account.email, **pending, code=codes[-1])
+    codes.append(current_code(setup["secretCode"]))
+    final = _answer(api, email=account.email, **pending, code=codes[-1]).json()
+    secrets = [setup["secretCode"], setup["otpauthUri"], pending["session"]]
+    secrets += [body[name] for body in (owner, final) for name in ("token", "accessToken")]
+    return [*secrets, final["refreshToken"]], codes
+
+
+@pytest.mark.usefixtures("totp_checked", "newcomer")
+def test_no_password_code_session_token_or_secret_reaches_the_log(
+    settings: Settings, user_pool: UserPoolFixture, caplog: pytest.LogCaptureFixture
 ) -> None:
     # GIVEN the app at LOG_LEVEL=DEBUG, with its own log and every library's captured
     app = create_app(settings=settings.model_copy(update={"log_level": "DEBUG"}))
     caplog.set_level(logging.DEBUG)
-    # WHEN a first sign-in sets a password, after one the policy refuses
+    # WHEN a first sign-in sets a password, and the owner enrols TOTP and signs in with it
     with captured_logs() as logs, serve(app) as api:
         secrets = _first_sign_in_after_a_refused_password(api)
+        totp_secrets, codes = _totp_enrolment_and_sign_in(api, user_pool.owner)
     # THEN the app said what happened, each line with its request's correlation id
     messages = {line["message"] for line in logs.lines}
-    assert {"sign-in awaits a challenge", "signed in"} <= messages
+    assert {
+        "sign-in awaits a challenge",
+        "challenge answer refused",
+        "TOTP MFA enabled",
+    } <= messages
     assert all(line.get("correlation_id") for line in logs.lines)
-    # AND no line, the app's or a library's, holds a password, session or token
+    # AND no line, the app's or a library's, holds a password, code, session, token or secret
     logged = logs.text + "\n".join(record.getMessage() for record in caplog.records)
-    for secret in secrets:
+    for secret in secrets + totp_secrets:
         assert secret not in logged
+    for code in codes:
+        assert not _standalone(code, text=logged)
 
 
 @dataclass(frozen=True)
@@ -450,3 +660,71 @@ def test_unreachable_cognito_is_503_on_the_challenge(settings: Settings) -> None
         response = _answer(api, **BASE_ANSWER)
     assert response.status_code == 503
     assert response.json()["message"] == "Cognito cannot be reached"
+
+
+def test_enrolment_sends_aws_the_access_token_and_makes_totp_preferred(
+    aws: StubbedCognito, api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN the owner's genuine tokens, and Cognito's answers as AWS gives them
+    owner = login(api, user_pool.owner)
+    access = owner["accessToken"]
+    aws.stubber.add_response(
+        "associate_software_token", {"SecretCode": "JBSWY3DPEHPK3PXP"}, {"AccessToken": access}
+    )
+    aws.stubber.add_response(
+        "verify_software_token",
+        {"Status": "SUCCESS"},
+        {"AccessToken": access, "UserCode": "123456"},
+    )
+    aws.stubber.add_response(
+        "set_user_mfa_preference",
+        {},
+        {
+            "AccessToken": access,
+            "SoftwareTokenMfaSettings": {"Enabled": True, "PreferredMfa": True},
+        },
+    )
+    headers = bearer(owner["token"])
+    # WHEN enrolment is started and confirmed
+    setup = aws.api.post(TOTP, headers=headers, json={"accessToken": access})
+    verify = aws.api.post(
+        TOTP_VERIFY, headers=headers, json={"accessToken": access, "code": "123456"}
+    )
+    # THEN each call went to Cognito as above, and the answers say so
+    assert setup.status_code == 200
+    assert setup.json()["secretCode"] == "JBSWY3DPEHPK3PXP"
+    assert verify.status_code == 200
+    assert verify.json() == {
+        "message": "TOTP MFA is on: sign-ins now ask for a code",
+        "mfa": "SOFTWARE_TOKEN_MFA",
+    }
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"response": {"Status": "ERROR"}},
+        {"error": "EnableSoftwareTokenMFAException"},
+        {"error": "CodeMismatchException"},
+    ],
+)
+def test_a_code_aws_does_not_verify_is_401_and_mfa_stays_off(
+    aws: StubbedCognito, api: httpx.Client, user_pool: UserPoolFixture, failure: dict[str, Any]
+) -> None:
+    # GIVEN Cognito refusing the code, by status or by error (and no preference change stubbed)
+    owner = login(api, user_pool.owner)
+    if "response" in failure:
+        aws.stubber.add_response("verify_software_token", failure["response"])
+    else:
+        aws.stubber.add_client_error(
+            "verify_software_token", service_error_code=failure["error"], http_status_code=400
+        )
+    # WHEN the owner confirms
+    response = aws.api.post(
+        TOTP_VERIFY,
+        headers=bearer(owner["token"]),
+        json={"accessToken": owner["accessToken"], "code": "123456"},
+    )
+    # THEN it is a 401 about the code, and SetUserMFAPreference was never called
+    assert response.status_code == 401
+    assert "does not match the authenticator" in response.json()["message"]

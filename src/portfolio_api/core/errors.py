@@ -47,6 +47,13 @@ class ChallengeSessionExpired(InvalidCredentials):
         )
 
 
+class InvalidAccessToken(InvalidCredentials):
+    """An access token sent in a body (not the bearer) was refused, or belongs to someone else."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, details={"field": "accessToken"})
+
+
 class PasswordRejected(DomainError):
     """Cognito's password policy refused a new password: the caller's input, not a secret."""
 

@@ -3,6 +3,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from portfolio_api.core.security import MAX_TOKEN_LENGTH
 from portfolio_api.models.base import RequestSchema, ResponseSchema
 from portfolio_api.models.identity import Challenge, ChallengeAnswer, Principal, SignIn, TokenSet
 
@@ -32,6 +33,14 @@ TotpCode = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9]{6}$"),
     Field(description="The 6-digit code the authenticator app shows now."),
+]
+AccessToken = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_TOKEN_LENGTH,
+        description="The `accessToken` from the caller's own sign-in.",
+    ),
 ]
 Role = Literal["owner", "public"]
 
@@ -71,6 +80,15 @@ class ChallengeRequest(RequestSchema):
         return ChallengeAnswer(
             email=self.email, challenge=self.challenge, session=self.session, answer=given or ""
         )
+
+
+class TotpSetupRequest(RequestSchema):
+    access_token: AccessToken
+
+
+class TotpVerifyRequest(RequestSchema):
+    access_token: AccessToken
+    code: TotpCode
 
 
 class RefreshRequest(RequestSchema):
@@ -119,3 +137,12 @@ class LoginResponse(RefreshResponse):
 
 class MessageResponse(ResponseSchema):
     message: str
+
+
+class TotpSetupResponse(ResponseSchema):
+    secret_code: str = Field(description="The shared secret (base32), for typing in by hand.")
+    otpauth_uri: str = Field(description="The same secret as an `otpauth://` URI, for a QR code.")
+
+
+class MfaResponse(MessageResponse):
+    mfa: Literal["SOFTWARE_TOKEN_MFA"]

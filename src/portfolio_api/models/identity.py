@@ -42,3 +42,11 @@ class ChallengeAnswer:
     challenge: Challenge
     session: str = field(repr=False)
     answer: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TotpEnrolment:
+    """The shared secret of an authenticator app being added, and the same as an otpauth:// URI."""
+
+    secret: str = field(repr=False)
+    uri: str = field(repr=False)

@@ -1,4 +1,4 @@
-"""The Cognito user pool: sign-in and its challenges, refresh, and global sign-out."""
+"""The Cognito user pool: sign-in and its challenges, TOTP enrolment, and global sign-out."""
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -12,6 +12,7 @@ from portfolio_api.core.errors import (
     ChallengeSessionExpired,
     DependencyUnavailable,
     DomainError,
+    InvalidAccessToken,
     InvalidCredentials,
     PasswordRejected,
     RateLimited,
@@ -42,6 +43,7 @@ _ANSWER_KEY = {
     Challenge.NEW_PASSWORD_REQUIRED: "NEW_PASSWORD",
     Challenge.SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
 }
+WRONG_CODE = "The code does not match the authenticator app; check its clock and try again"
 
 type Translation = Callable[[ClientError], DomainError]
 
@@ -71,6 +73,14 @@ _CHALLENGE_ERRORS: Mapping[str, Translation] = {
     # moto's answer to a session it never issued (AWS: NotAuthorizedException, above).
     "ResourceNotFoundException": lambda _: ChallengeSessionExpired(),
     "InvalidPasswordException": _password_policy,
+}
+_ACCESS_TOKEN_ERRORS: Mapping[str, Translation] = {
+    "NotAuthorizedException": lambda _: InvalidAccessToken(
+        "Cognito refused the access token: a sign-out revoked it, or it has expired"
+    ),
+    "UserNotFoundException": lambda _: InvalidAccessToken("The access token's user is gone"),
+    "CodeMismatchException": lambda _: InvalidCredentials(WRONG_CODE),
+    "EnableSoftwareTokenMFAException": lambda _: InvalidCredentials(WRONG_CODE),
 }
 
 
@@ -121,6 +131,31 @@ class CognitoIdentityProvider:
                 flow="REFRESH_TOKEN_AUTH", parameters={"REFRESH_TOKEN": refresh_token}
             )
         return _token_set(response)
+
+    def associate_software_token(self, *, access_token: str) -> str:
+        """A new TOTP secret for the access token's user; it counts once verified."""
+        with _cognito_errors(
+            refused="Cognito refused the access token", special=_ACCESS_TOKEN_ERRORS
+        ):
+            secret = self._client.associate_software_token(AccessToken=access_token).get(
+                "SecretCode"
+            )
+        if not secret:
+            raise DependencyUnavailable("Cognito returned no TOTP secret")
+        return secret
+
+    def enable_software_token_mfa(self, *, access_token: str, code: str) -> None:
+        """Verify the app's first code, then make TOTP the user's enabled, preferred MFA."""
+        with _cognito_errors(
+            refused="Cognito refused the access token", special=_ACCESS_TOKEN_ERRORS
+        ):
+            verified = self._client.verify_software_token(AccessToken=access_token, UserCode=code)
+            if verified.get("Status") != "SUCCESS":
+                raise InvalidCredentials(WRONG_CODE)
+            self._client.set_user_mfa_preference(
+                AccessToken=access_token,
+                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+            )
 
     def sign_out_everywhere(self, *, username: str) -> None:
         """Revoke every refresh token the user holds. A user deleted meanwhile has none left."""

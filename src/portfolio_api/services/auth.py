@@ -1,11 +1,14 @@
-"""Sign-in rules: who the caller is, the challenges of a sign-in, and what a logout revokes."""
+"""Sign-in rules: who the caller is, the challenges of a sign-in, TOTP enrolment, and what a
+logout revokes."""
 
 import math
 from collections.abc import Callable
+from urllib.parse import quote, urlencode
 
 from portfolio_api.core.clock import Clock
 from portfolio_api.core.errors import (
     DependencyUnavailable,
+    InvalidAccessToken,
     InvalidCredentials,
     InvalidToken,
     SignInChallenge,
@@ -18,11 +21,25 @@ from portfolio_api.models.identity import (
     Principal,
     SignIn,
     TokenSet,
+    TotpEnrolment,
 )
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
 from portfolio_api.repositories.sessions import SessionRepository
 
+TOTP_ISSUER = "Portfolio API"
+
 type Tokens = tuple[TokenSet, str]
+
+
+def otpauth_uri(*, secret: str, account: str, issuer: str = TOTP_ISSUER) -> str:
+    """Google Authenticator's key URI: `otpauth://totp/<issuer>:<account>?secret=…&issuer=…`.
+
+    Each part is percent-encoded on its own (`%20`, never `+`, which some apps read literally);
+    the colon between issuer and account is the format's own.
+    """
+    label = f"{quote(issuer, safe='')}:{quote(account, safe='@')}"
+    query = urlencode({"secret": secret, "issuer": issuer}, quote_via=quote)
+    return f"otpauth://totp/{label}?{query}"
 
 
 class AuthService:
@@ -101,6 +118,29 @@ class AuthService:
         except SignInChallenge as exc:
             logger.info("sign-in awaits a further challenge", extra={"challenge": exc.challenge})
             raise
+
+    def start_totp_enrolment(self, *, principal: Principal, access_token: str) -> TotpEnrolment:
+        """A new TOTP secret for the caller's authenticator app; MFA is on only once verified."""
+        self._check_access_token(principal=principal, access_token=access_token)
+        secret = self._identity.associate_software_token(access_token=access_token)
+        logger.info("TOTP enrolment started")
+        account = principal.email or principal.username
+        return TotpEnrolment(secret=secret, uri=otpauth_uri(secret=secret, account=account))
+
+    def confirm_totp(self, *, principal: Principal, access_token: str, code: str) -> None:
+        """Check the app's code, then ask for a TOTP code at every later password sign-in."""
+        self._check_access_token(principal=principal, access_token=access_token)
+        self._identity.enable_software_token_mfa(access_token=access_token, code=code)
+        logger.info("TOTP MFA enabled")
+
+    def _check_access_token(self, *, principal: Principal, access_token: str) -> None:
+        """Cognito acts for whoever holds the access token: it must be the caller's own."""
+        try:
+            claims = self._verifier.verify_access(access_token)
+        except InvalidToken as exc:
+            raise InvalidAccessToken(exc.message) from exc
+        if claims.sub != principal.user_id:
+            raise InvalidAccessToken("The access token belongs to another user")
 
     def refresh(self, *, refresh_token: str) -> TokenSet:
         return self._identity.refresh(refresh_token=refresh_token)
