@@ -14,7 +14,7 @@ from jose import jwt
 from portfolio_api.config import Settings
 from portfolio_api.container import build_container
 from portfolio_api.dependencies import OptionalUser, Owner
-from portfolio_api.devstack.cognito import cognito_client
+from portfolio_api.devstack.cognito import cognito_client, create_user
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.factory import create_app
 from portfolio_api.models.auth import UserPublic
@@ -22,13 +22,14 @@ from portfolio_api.repositories.sessions import SessionRepository
 from tests.helpers.app import serve
 from tests.helpers.aws import REGION
 from tests.helpers.clock import FastForwardClock
-from tests.helpers.cognito import UserPoolFixture, bearer, login
+from tests.helpers.cognito import Account, UserPoolFixture, bearer, login
 from tests.helpers.logs import captured_logs
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 INVALID_TOKEN = 'Bearer error="invalid_token"'
+PASSWORD = "Mixed-Case-Passw0rd!"
 
 
 def test_the_owner_signs_in_and_is_the_owner(api: httpx.Client, user_pool: UserPoolFixture) -> None:
@@ -81,9 +82,59 @@ def test_a_cognito_challenge_is_a_clear_4xx(api: httpx.Client, user_pool: UserPo
     response = api.post(
         "/v1/auth/login", json={"email": "new@example.com", "password": "Temporary-Passw0rd!"}
     )
-    # THEN the answer names the step, not a 500
+    # THEN the answer names the step, not a 500, with the session that answers it
     assert response.status_code == 403
-    assert response.json()["details"] == {"challenge": "NEW_PASSWORD_REQUIRED"}
+    details = response.json()["details"]
+    assert set(details) == {"challenge", "session"}
+    assert details["challenge"] == "NEW_PASSWORD_REQUIRED"
+    assert len(details["session"]) >= 20
+
+
+def test_a_challenge_the_api_does_not_finish_is_named_without_a_session(settings: Settings) -> None:
+    # GIVEN Cognito answering a login with SMS MFA, a step this API does not perform
+    cognito = cognito_client(endpoint_url="http://127.0.0.1:1", region=REGION)
+    stubber = Stubber(cognito)
+    stubber.add_response(
+        "initiate_auth",
+        {"ChallengeName": "SMS_MFA", "Session": "s" * 40, "ChallengeParameters": {}},
+    )
+    stubber.activate()
+    app = create_app(settings=settings, container=build_container(settings, cognito=cognito))
+    # WHEN the owner signs in
+    with serve(app) as api:
+        response = api.post("/v1/auth/login", json={"email": "a@b.co", "password": "whatever"})
+    # THEN the 403 names the step and hands out no session
+    assert response.status_code == 403
+    assert response.json()["details"] == {"challenge": "SMS_MFA"}
+    assert "Complete it in Cognito" in response.json()["message"]
+
+
+def test_an_email_in_any_case_signs_in_as_the_lowercase_user(
+    api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # WHEN the owner types the address with capitals and spaces around it
+    response = api.post(
+        "/v1/auth/login",
+        json={"email": "  Owner@Example.COM ", "password": user_pool.owner.password},
+    )
+    # THEN it is the owner, under the address as stored
+    assert response.status_code == 200, response.text
+    assert response.json()["user"]["email"] == "owner@example.com"
+    assert response.json()["user"]["role"] == "owner"
+
+
+def test_the_local_stack_creates_users_lowercase(
+    api: httpx.Client, user_pool: UserPoolFixture
+) -> None:
+    # GIVEN a local user created from a mixed-case address (OWNER_EMAIL, say)
+    client = cognito_client(endpoint_url=user_pool.pool.endpoint_url, region=REGION)
+    create_user(
+        client, pool=user_pool.pool, email="Mixed.Case@Example.com", password=PASSWORD, name="M"
+    )
+    # WHEN they sign in, in either case THEN they are the lowercase user
+    for typed in ("Mixed.Case@Example.com", "mixed.case@example.com"):
+        body = login(api, Account(email=typed, password=PASSWORD))
+        assert body["user"]["email"] == "mixed.case@example.com"
 
 
 def _app_with_cognito_error(settings: Settings, code: str) -> FastAPI:

@@ -32,7 +32,16 @@ SET_BY_LAMBDA = frozenset({"AWS_REGION"})
 # TransactWriteItems has no IAM action: each of its steps is authorized as its item action.
 TRANSACTION_STEPS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"})
 # Cognito APIs that authenticate with the user's own credentials, not the function's role.
-PUBLIC_COGNITO_CALLS = frozenset({"InitiateAuth", "RespondToAuthChallenge", "GetUser"})
+PUBLIC_COGNITO_CALLS = frozenset(
+    {
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetUser",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+    }
+)
 MANAGED_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/"
 
 

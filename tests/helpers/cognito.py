@@ -1,9 +1,12 @@
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from portfolio_api.devstack.cognito import LocalUserPool
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,41 @@ def bearer(token: str) -> dict[str, str]:
 def sign_in(api: httpx.Client, account: Account) -> dict[str, str]:
     """`Authorization` headers carrying a fresh ID token for this account."""
     return bearer(login(api, account)["token"])
+
+
+def challenge_of(response: httpx.Response) -> dict[str, str]:
+    """The `{challenge, session}` of a login's 403, checked to be one the API can finish."""
+    assert response.status_code == 403, response.text
+    details: dict[str, str] = response.json()["details"]
+    assert set(details) == {"challenge", "session"}, details
+    return details
+
+
+def admin_created_user(
+    client: "CognitoIdentityProviderClient",
+    *,
+    pool: LocalUserPool,
+    account: Account,
+    groups: tuple[str, ...] = (),
+) -> str:
+    """A user as an administrator makes one: a temporary password to replace at first sign-in.
+
+    Returns its `sub`.
+    """
+    user = client.admin_create_user(
+        UserPoolId=pool.user_pool_id,
+        Username=account.email,
+        TemporaryPassword=account.password,
+        UserAttributes=[
+            {"Name": "email", "Value": account.email},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": "New Owner"},
+        ],
+        MessageAction="SUPPRESS",
+    )["User"]
+    for group in groups:
+        client.admin_add_user_to_group(
+            UserPoolId=pool.user_pool_id, Username=account.email, GroupName=group
+        )
+    attributes = {item["Name"]: item["Value"] for item in user.get("Attributes", [])}
+    return attributes["sub"]

@@ -1,4 +1,4 @@
-"""RSA keys made in the test run, and ID tokens signed with them, honest or forged."""
+"""RSA keys made in the test run, and ID and access tokens signed with them, honest or forged."""
 
 import base64
 import hashlib
@@ -105,15 +105,39 @@ class TokenFactory:
         claims.update(overrides)
         return {name: value for name, value in claims.items() if value is not None}
 
+    def access_claims(self, **overrides: Any) -> dict[str, Any]:
+        """An access token's claims, as Cognito writes them: `client_id`, no `aud`, no email."""
+        now = int(self.clock.now().timestamp())
+        claims: dict[str, Any] = {
+            "sub": "user-123",
+            "iss": self.issuer,
+            "client_id": self.audience,
+            "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin",
+            "iat": now,
+            "auth_time": now,
+            "exp": now + 3600,
+            "jti": "jti-1",
+            "username": "user-123",
+            "cognito:groups": ["owner"],
+        }
+        claims.update(overrides)
+        return {name: value for name, value in claims.items() if value is not None}
+
     def mint(
         self, *, key: SigningKey | None = None, kid: str | None = None, **overrides: Any
     ) -> str:
+        return self._sign(self.claims(**overrides), key=key, kid=kid)
+
+    def mint_access(self, **overrides: Any) -> str:
+        return self._sign(self.access_claims(**overrides))
+
+    def _sign(
+        self, claims: dict[str, Any], *, key: SigningKey | None = None, kid: str | None = None
+    ) -> str:
         signer = key or self.key
         return jwt.encode(
-            self.claims(**overrides),
-            signer.signer,
-            algorithm="RS256",
-            headers={"kid": kid or signer.kid},
+            claims, signer.signer, algorithm="RS256", headers={"kid": kid or signer.kid}
         )
 
 

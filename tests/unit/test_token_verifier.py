@@ -320,3 +320,88 @@ def test_http_jwks_source_reports_an_unreachable_endpoint() -> None:
     source = HttpJwksSource(url=f"http://127.0.0.1:{free_port()}/jwks.json", timeout_seconds=1)
     with pytest.raises(DependencyUnavailable, match="cannot be fetched"):
         source.fetch()
+
+
+def test_an_honest_access_token_is_accepted(verifier: TokenVerifier, tokens: TokenFactory) -> None:
+    # GIVEN an access token of this pool's app client
+    token = tokens.mint_access()
+    # WHEN it is verified as an access token
+    claims = verifier.verify_access(token)
+    # THEN its subject and client come back
+    assert (claims.sub, claims.client_id, claims.token_use) == ("user-123", AUDIENCE, "access")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_OTHER"}, "issuer"),
+        ({"token_use": "id"}, "access token is required"),
+        ({"client_id": "another-client"}, "another client"),
+        ({"client_id": None}, "another client"),
+        # An audience is no substitute for the client id: access tokens are matched on client_id.
+        ({"client_id": None, "aud": AUDIENCE}, "another client"),
+        ({"sub": ""}, "malformed"),
+        ({"exp": "tomorrow"}, "malformed"),
+        ({"client_id": ["test-app-client"]}, "malformed"),
+    ],
+)
+def test_access_token_claims_that_do_not_fit_are_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, overrides: dict[str, Any], reason: str
+) -> None:
+    # GIVEN a properly signed access token whose claims are wrong for this API
+    token = tokens.mint_access(**overrides)
+    # WHEN / THEN it is refused, saying why
+    with pytest.raises(InvalidToken, match=reason):
+        verifier.verify_access(token)
+
+
+def test_id_and_access_tokens_are_not_interchangeable(
+    verifier: TokenVerifier, tokens: TokenFactory
+) -> None:
+    # GIVEN one honest token of each kind
+    id_token, access_token = tokens.mint(), tokens.mint_access()
+    # WHEN each is presented as the other THEN each is refused by its token_use
+    with pytest.raises(InvalidToken, match="An access token is required"):
+        verifier.verify_access(id_token)
+    with pytest.raises(InvalidToken, match="An ID token is required"):
+        verifier.verify(access_token)
+
+
+def test_an_access_token_expires_at_exp_exactly(
+    verifier: TokenVerifier, tokens: TokenFactory, clock: FakeClock
+) -> None:
+    now = int(clock.now().timestamp())
+    token = tokens.mint_access(iat=now - 60, exp=now + 1)
+    assert verifier.verify_access(token).exp == now + 1
+    clock.advance(1)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify_access(token)
+
+
+@pytest.mark.parametrize(("claim", "reason"), [("iat", "issue time"), ("nbf", "not valid yet")])
+def test_access_tokens_from_the_future_are_refused(
+    verifier: TokenVerifier, tokens: TokenFactory, clock: FakeClock, claim: str, reason: str
+) -> None:
+    overrides: dict[str, Any] = {claim: int(clock.now().timestamp()) + 5}
+    with pytest.raises(InvalidToken, match=reason):
+        verifier.verify_access(tokens.mint_access(**overrides))
+
+
+def test_access_tokens_get_the_same_signature_checks(
+    verifier: TokenVerifier, tokens: TokenFactory, key: SigningKey, other_key: SigningKey
+) -> None:
+    # GIVEN an access token signed by a stranger's key, and one forged with alg none
+    stranger = jwt.encode(
+        tokens.access_claims(),
+        other_key.private_pem.decode(),
+        algorithm="RS256",
+        headers={"kid": key.kid},
+    )
+    unsigned = forge({"alg": "none", "kid": key.kid}, tokens.access_claims())
+    # WHEN / THEN both are refused before any claim is read
+    with pytest.raises(InvalidToken, match="signature"):
+        verifier.verify_access(stranger)
+    with pytest.raises(InvalidToken, match="RS256"):
+        verifier.verify_access(unsigned)
+    with pytest.raises(InvalidToken):
+        verifier.verify_access("not-a-jwt")

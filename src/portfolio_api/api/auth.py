@@ -2,13 +2,18 @@ from fastapi import APIRouter
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.errors import error_responses
-from portfolio_api.dependencies import AuthServiceDep, CurrentUser
+from portfolio_api.dependencies import AuthServiceDep, CurrentUser, Owner
 from portfolio_api.models.auth import (
+    ChallengeRequest,
     LoginRequest,
     LoginResponse,
     MessageResponse,
+    MfaResponse,
     RefreshRequest,
     RefreshResponse,
+    TotpSetupRequest,
+    TotpSetupResponse,
+    TotpVerifyRequest,
     UserPublic,
 )
 
@@ -19,6 +24,13 @@ router = APIRouter(prefix="/auth", tags=["Authentication"])
 async def login(body: LoginRequest, auth: AuthServiceDep) -> LoginResponse:
     """Sign in with email and password; send the returned `token` as `Authorization: Bearer`."""
     signed_in = await run_blocking(auth.login, email=body.email, password=body.password)
+    return LoginResponse.of_sign_in(signed_in)
+
+
+@router.post("/challenge", responses=error_responses(400, 401, 403, 429, 503))
+async def answer_challenge(body: ChallengeRequest, auth: AuthServiceDep) -> LoginResponse:
+    """Answer the challenge a login's 403 named (new password or TOTP code) to finish signing in."""
+    signed_in = await run_blocking(auth.answer_challenge, answer=body.answer())
     return LoginResponse.of_sign_in(signed_in)
 
 
@@ -39,3 +51,27 @@ async def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
 async def me(user: CurrentUser) -> UserPublic:
     """The signed-in user, with `role` set to `owner` for members of the owner group."""
     return UserPublic.of(user)
+
+
+@router.post("/mfa/totp", responses=error_responses(400, 401, 403, 429, 503))
+async def start_totp_enrolment(
+    body: TotpSetupRequest, owner: Owner, auth: AuthServiceDep
+) -> TotpSetupResponse:
+    """Start TOTP enrolment with the owner's own access token; show the URI as a QR code."""
+    enrolment = await run_blocking(
+        auth.start_totp_enrolment, principal=owner, access_token=body.access_token
+    )
+    return TotpSetupResponse(secret_code=enrolment.secret, otpauth_uri=enrolment.uri)
+
+
+@router.post("/mfa/totp/verify", responses=error_responses(400, 401, 403, 429, 503))
+async def confirm_totp_enrolment(
+    body: TotpVerifyRequest, owner: Owner, auth: AuthServiceDep
+) -> MfaResponse:
+    """Confirm TOTP enrolment with the app's current code; later sign-ins then ask for a code."""
+    await run_blocking(
+        auth.confirm_totp, principal=owner, access_token=body.access_token, code=body.code
+    )
+    return MfaResponse(
+        message="TOTP MFA is on: sign-ins now ask for a code", mfa="SOFTWARE_TOKEN_MFA"
+    )

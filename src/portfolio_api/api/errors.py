@@ -18,6 +18,7 @@ from portfolio_api.core.errors import (
     InvalidToken,
     NotAuthenticated,
     NotFound,
+    PasswordRejected,
     PayloadTooLarge,
     PermissionDenied,
     PreconditionFailed,
@@ -39,6 +40,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], HTTPStatus], ...] = (
     (PreconditionFailed, HTTPStatus.PRECONDITION_FAILED),
     (Conflict, HTTPStatus.CONFLICT),
     (PayloadTooLarge, HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
+    (PasswordRejected, HTTPStatus.BAD_REQUEST),
 )
 _DEFAULT_MESSAGES = {
     HTTPStatus.NOT_FOUND: "The requested resource was not found",

@@ -24,15 +24,67 @@ class InvalidCredentials(DomainError):
     """Wrong password, unknown user, or a refresh token that no longer works."""
 
 
-class SignInChallenge(DomainError):
-    """Cognito wants an extra step (new password, MFA...) that this API does not complete."""
+class ChallengeRefused(InvalidCredentials):
+    """A challenge answer Cognito refused: the code, the email or the session did not fit.
 
-    def __init__(self, challenge: str) -> None:
+    One message for all three, so that a caller holding a session cannot learn which was wrong.
+    """
+
+    def __init__(self) -> None:
         super().__init__(
-            f"Sign-in needs the {challenge} step, which this API does not perform. "
-            "Complete it in Cognito, then sign in again.",
-            details={"challenge": challenge},
+            "The answer to the sign-in challenge was refused: the code, the email or the session "
+            "does not match. Try again, or sign in again for a new session."
         )
+
+
+class ChallengeSessionExpired(InvalidCredentials):
+    """The session of a pending challenge has expired, was used up, or was never issued."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The sign-in session has expired or is not valid. Sign in again with your email "
+            "and password."
+        )
+
+
+class InvalidAccessToken(InvalidCredentials):
+    """An access token sent in a body (not the bearer) was refused, or belongs to someone else."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, details={"field": "accessToken"})
+
+
+class PasswordRejected(DomainError):
+    """Cognito's password policy refused a new password: the caller's input, not a secret."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            f"The new password was refused by the password policy: {problem}",
+            details={"field": "newPassword", "issue": problem},
+        )
+
+
+class SignInChallenge(DomainError):
+    """Cognito wants an extra step (new password, MFA...) before it hands out tokens.
+
+    With a `session`, the step is one this API completes (`POST /v1/auth/challenge`); without,
+    the caller must complete it in Cognito.
+    """
+
+    def __init__(self, challenge: str, *, session: str | None = None) -> None:
+        if session is None:
+            message = (
+                f"Sign-in needs the {challenge} step, which this API does not perform. "
+                "Complete it in Cognito, then sign in again."
+            )
+            details: dict[str, JsonValue] = {"challenge": challenge}
+        else:
+            message = (
+                f"Sign-in needs the {challenge} step: answer it at POST /v1/auth/challenge "
+                "with this session."
+            )
+            details = {"challenge": challenge, "session": session}
+        super().__init__(message, details=details)
         self.challenge = challenge
 
 

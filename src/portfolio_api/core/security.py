@@ -1,9 +1,10 @@
-"""Cognito ID-token checks: the ones aws-jwt-verify makes, with python-jose doing RS256 JWS only."""
+"""Cognito token checks (ID and access tokens): the ones aws-jwt-verify makes, with python-jose
+doing RS256 JWS only."""
 
 import json
 import threading
 import urllib.request
-from typing import Protocol
+from typing import Literal, Protocol
 
 from jose import jws
 from jose.backends.base import Key
@@ -22,21 +23,57 @@ MAX_TOKEN_LENGTH = 16_384
 MAX_JWKS_BYTES = 1_048_576
 
 
-class IdTokenClaims(BaseModel):
+class TokenClaims(BaseModel):
+    """What ID and access tokens share, parsed strictly: an `exp` string is refused, not coerced."""
+
     model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
 
     sub: str = Field(min_length=1)
     iss: str
-    aud: str | tuple[str, ...] | None = None
     token_use: str
     exp: int
     iat: int
     nbf: int | None = None
     auth_time: int | None = None
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        """The app clients the token was issued for."""
+        return ()
+
+
+class IdTokenClaims(TokenClaims):
+    aud: str | tuple[str, ...] | None = None
     email: str | None = None
     name: str | None = None
     username: str | None = Field(default=None, alias="cognito:username")
     groups: tuple[str, ...] = Field(default=(), alias="cognito:groups")
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        return (self.aud,) if isinstance(self.aud, str) else self.aud or ()
+
+
+class AccessTokenClaims(TokenClaims):
+    """Cognito's access tokens name the app client in `client_id`; they carry no `aud`.
+
+    `client_id` is optional here so that an ID token sent instead fails on `token_use`, with the
+    message that says so, rather than as "malformed".
+    """
+
+    client_id: str | None = None
+    username: str | None = None
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        return (self.client_id,) if self.client_id else ()
+
+
+TokenUse = Literal["id", "access"]
+_WRONG_USE: dict[TokenUse, str] = {
+    "id": "An ID token is required",
+    "access": "An access token is required",
+}
 
 
 class JwksSource(Protocol):
@@ -67,7 +104,7 @@ class TokenVerifier:
         self,
         *,
         issuer: str,
-        audience: str,
+        audience: str,  # the app client id: ID tokens' `aud`, access tokens' `client_id`
         jwks: JwksSource,
         clock: Clock,
         leeway_seconds: int = 0,
@@ -84,26 +121,35 @@ class TokenVerifier:
         self._lock = threading.Lock()
 
     def verify(self, token: str) -> IdTokenClaims:
+        """An ID token of this pool and app client: what the bearer of every request must be."""
+        claims = self._verified(token, model=IdTokenClaims)
+        self._check_claims(claims, use="id")
+        return claims
+
+    def verify_access(self, token: str) -> AccessTokenClaims:
+        """An access token of this pool and app client, for the calls Cognito authorizes with it."""
+        claims = self._verified(token, model=AccessTokenClaims)
+        self._check_claims(claims, use="access")
+        return claims
+
+    def _verified[C: TokenClaims](self, token: str, *, model: type[C]) -> C:
         key = self._key_for(_key_id(token))
         try:
             payload = jws.verify(token, key, algorithms=[ALGORITHM])
         except JOSEError as exc:
             raise InvalidToken("The token signature is invalid") from exc
         try:
-            claims = IdTokenClaims.model_validate_json(payload)
+            return model.model_validate_json(payload)
         except ValidationError as exc:
             raise InvalidToken("The token claims are malformed") from exc
-        self._check_claims(claims)
-        return claims
 
-    def _check_claims(self, claims: IdTokenClaims) -> None:
+    def _check_claims(self, claims: TokenClaims, *, use: TokenUse) -> None:
         now = self._clock.now().timestamp()
-        audiences = (claims.aud,) if isinstance(claims.aud, str) else claims.aud or ()
         if claims.iss != self._issuer:
             raise InvalidToken("The token was issued by another issuer")
-        if claims.token_use != "id":  # noqa: S105  # a claim value, not a secret
-            raise InvalidToken("An ID token is required")
-        if self._audience not in audiences:
+        if claims.token_use != use:
+            raise InvalidToken(_WRONG_USE[use])
+        if self._audience not in claims.audiences:
             raise InvalidToken("The token was issued for another client")
         if now >= claims.exp + self._leeway:
             raise InvalidToken("The token has expired")

@@ -106,6 +106,8 @@ def create_user(
     groups: tuple[str, ...] = (),
 ) -> str:
     """A confirmed user with a permanent password; returns its `sub`."""
+    # Lowercase, as the API sends every email: moto compares usernames case-sensitively.
+    email = email.lower()
     user = client.admin_create_user(
         UserPoolId=pool.user_pool_id,
         Username=email,
