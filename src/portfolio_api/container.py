@@ -21,12 +21,14 @@ from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
 from portfolio_api.repositories.posts import PostRepository
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
+from portfolio_api.repositories.sign_in_attempts import SignInAttempts
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.certifications import CertificationService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.projects import ProjectService
+from portfolio_api.services.sign_in_limit import SignInLimit
 from portfolio_api.services.views import ViewService
 from portfolio_api.services.visitors import VisitorIdentities, VisitorService
 
@@ -62,15 +64,6 @@ def build_container(
     dynamodb = dynamodb or create_dynamodb_client(settings)
     table = settings.dynamodb_table_name
     ephemeral = settings.dynamodb_ephemeral_table_name
-    auth = _auth_service(
-        settings,
-        dynamodb=dynamodb,
-        connect_cognito=(lambda: cognito) if cognito else partial(create_cognito_client, settings),
-        jwks=jwks
-        or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
-        clock=clock,
-        metrics=metrics,
-    )
     content = _content_repositories(client=dynamodb, table_name=table, clock=clock)
     posts = PostService(repository=content.posts, clock=clock)
     projects = ProjectService(repository=content.projects, clock=clock)
@@ -86,6 +79,22 @@ def build_container(
     )
     identities = VisitorIdentities(
         salts=SaltRepository(client=dynamodb, table_name=ephemeral), clock=clock
+    )
+    auth = _auth_service(
+        settings,
+        dynamodb=dynamodb,
+        connect_cognito=(lambda: cognito) if cognito else partial(create_cognito_client, settings),
+        jwks=jwks
+        or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
+        clock=clock,
+        metrics=metrics,
+        limit=SignInLimit(
+            attempts=SignInAttempts(client=dynamodb, table_name=ephemeral),
+            identities=identities,
+            clock=clock,
+            limit=settings.login_failures_per_client,
+            window_seconds=settings.login_failure_window_seconds,
+        ),
     )
     return Container(
         settings=settings,
@@ -156,6 +165,7 @@ def _auth_service(
     jwks: JwksSource,
     clock: Clock,
     metrics: BusinessMetrics,
+    limit: SignInLimit,
 ) -> AuthService:
     verifier = TokenVerifier(
         issuer=settings.cognito_issuer,
@@ -178,4 +188,5 @@ def _auth_service(
         owner_group=settings.owner_group,
         id_token_max_lifetime_seconds=settings.id_token_max_lifetime_seconds,
         metrics=metrics,
+        limit=limit,
     )

@@ -98,13 +98,19 @@ VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
 ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 
 
-async def visitor_signal(request: Request) -> VisitorSignal:
-    settings = container_of(request).settings
-    ip = client_ip(
+async def client_address(request: Request) -> str:
+    """The caller's IP, for counting and limiting only: never stored, logged or traced."""
+    return client_ip(
         request.scope,
         forwarded_for=request.headers.get("x-forwarded-for"),
-        trusted_hops=settings.trusted_proxy_hops,
+        trusted_hops=container_of(request).settings.trusted_proxy_hops,
     )
+
+
+ClientIp = Annotated[str, Depends(client_address)]
+
+
+async def visitor_signal(request: Request, ip: ClientIp) -> VisitorSignal:
     return VisitorSignal(ip=ip, user_agent=request.headers.get("user-agent", ""))
 
 

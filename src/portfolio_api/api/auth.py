@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.errors import error_responses
-from portfolio_api.dependencies import AuthServiceDep, CurrentUser, Owner
+from portfolio_api.dependencies import AuthServiceDep, ClientIp, CurrentUser, Owner
 from portfolio_api.models.auth import (
     ChallengeRequest,
     LoginRequest,
@@ -21,16 +21,20 @@ router = APIRouter(prefix="/auth", tags=["Authentication"])
 
 
 @router.post("/login", responses=error_responses(400, 401, 403, 429, 503))
-async def login(body: LoginRequest, auth: AuthServiceDep) -> LoginResponse:
+async def login(body: LoginRequest, auth: AuthServiceDep, client: ClientIp) -> LoginResponse:
     """Sign in with email and password; send the returned `token` as `Authorization: Bearer`."""
-    signed_in = await run_blocking(auth.login, email=body.email, password=body.password)
+    signed_in = await run_blocking(
+        auth.login, email=body.email, password=body.password, client_ip=client
+    )
     return LoginResponse.of_sign_in(signed_in)
 
 
 @router.post("/challenge", responses=error_responses(400, 401, 403, 429, 503))
-async def answer_challenge(body: ChallengeRequest, auth: AuthServiceDep) -> LoginResponse:
+async def answer_challenge(
+    body: ChallengeRequest, auth: AuthServiceDep, client: ClientIp
+) -> LoginResponse:
     """Answer the challenge a login's 403 named (new password or TOTP code) to finish signing in."""
-    signed_in = await run_blocking(auth.answer_challenge, answer=body.answer())
+    signed_in = await run_blocking(auth.answer_challenge, answer=body.answer(), client_ip=client)
     return LoginResponse.of_sign_in(signed_in)
 
 

@@ -25,6 +25,7 @@ from portfolio_api.models.identity import (
 )
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
 from portfolio_api.repositories.sessions import SessionRepository
+from portfolio_api.services.sign_in_limit import SignInLimit
 
 TOTP_ISSUER = "Portfolio API"
 
@@ -53,6 +54,7 @@ class AuthService:
         owner_group: str,
         id_token_max_lifetime_seconds: int,
         metrics: MetricsSink,
+        limit: SignInLimit,
     ) -> None:
         self._identity = identity
         self._verifier = verifier
@@ -61,16 +63,19 @@ class AuthService:
         self._owner_group = owner_group
         self._max_lifetime = id_token_max_lifetime_seconds
         self._metrics = metrics
+        self._limit = limit
 
-    def login(self, *, email: str, password: str) -> SignIn:
+    def login(self, *, email: str, password: str, client_ip: str) -> SignIn:
         def sign_in() -> Tokens:
-            return self._password_sign_in(email=email, password=password)
+            with self._limit.attempt(ip=client_ip):
+                return self._password_sign_in(email=email, password=password)
 
         return self._unrevoked(sign_in(), again=sign_in)
 
-    def answer_challenge(self, *, answer: ChallengeAnswer) -> SignIn:
+    def answer_challenge(self, *, answer: ChallengeAnswer, client_ip: str) -> SignIn:
         """Finish a sign-in that a challenge held up; the answer's session works only once."""
-        tokens, refresh_token = self._answer(answer)
+        with self._limit.attempt(ip=client_ip):
+            tokens, refresh_token = self._answer(answer)
 
         def refreshed() -> Tokens:
             try:
