@@ -57,7 +57,7 @@ def imported_sources(artifact: Path) -> set[Path]:
         LAMBDA_TASK_ROOT=str(artifact),
         AWS_LAMBDA_FUNCTION_NAME="precompile",
         AWS_XRAY_DAEMON_ADDRESS="127.0.0.1:9",
-        _X_AMZN_TRACE_ID="Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=1",
+        _X_AMZN_TRACE_ID="Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
     )
     from portfolio_api.main import handler  # noqa: PLC0415  (the import is what is measured)
 

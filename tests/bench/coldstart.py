@@ -49,6 +49,7 @@ TABLE = "portfolio-coldstart"
 EPHEMERAL = "portfolio-coldstart-ephemeral"
 REGION = "eu-west-1"
 NOWHERE = "http://127.0.0.1:9"  # public routes never call Cognito
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 BASELINE = """
 import boto3
@@ -103,6 +104,9 @@ print((time.perf_counter() - start) * 1000)
 """
 OBSERVABILITY = {
     "Powertools Logger": "from aws_lambda_powertools import Logger; Logger(service='x')",
+    "Powertools Tracer (in Lambda: X-Ray SDK, botocore patched)": "import os; os.environ.update("
+    "LAMBDA_TASK_ROOT='/tmp', AWS_LAMBDA_FUNCTION_NAME='x'); from aws_lambda_powertools import"
+    " Tracer; Tracer(service='x', patch_modules=('botocore',))",
     "Powertools Metrics (EMF)": "from aws_lambda_powertools.metrics import EphemeralMetrics",
     "both": "from aws_lambda_powertools import Logger; from aws_lambda_powertools.metrics import"
     " EphemeralMetrics; Logger(service='x')",
@@ -132,6 +136,13 @@ def _environment(*, dynamodb_url: str, baseline_dir: Path) -> dict[str, str]:
         "COGNITO_ENDPOINT_URL": NOWHERE,
         "COGNITO_JWKS_URL": f"{NOWHERE}/jwks.json",
         "LOG_LEVEL": "WARNING",
+        # As Lambda with active tracing sets them, so that our Tracer is on and pays its X-Ray
+        # SDK import and botocore patch as it does there (its segments go to a dead port).
+        "LAMBDA_TASK_ROOT": str(baseline_dir),
+        "AWS_LAMBDA_FUNCTION_NAME": "bench",
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:9",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        "_X_AMZN_TRACE_ID": TRACE_HEADER,
     }
 
 
