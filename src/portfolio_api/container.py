@@ -3,34 +3,34 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from portfolio_api.config import Settings
 from portfolio_api.core.clock import Clock, SystemClock
 from portfolio_api.core.metrics import BusinessMetrics
 from portfolio_api.core.security import HttpJwksSource, JwksSource, TokenVerifier
 from portfolio_api.models.analytics import ContentType
-from portfolio_api.models.certifications import Certification, CertificationSummary
-from portfolio_api.models.projects import Project, ProjectSummary
-from portfolio_api.repositories.analytics import AnalyticsRepository
+from portfolio_api.models.certifications import Certification
+from portfolio_api.models.posts import Post
+from portfolio_api.models.projects import Project
+from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChecks
 from portfolio_api.repositories.aws import create_cognito_client, create_dynamodb_client
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
-from portfolio_api.repositories.content import ContentRepository
+from portfolio_api.repositories.content import ContentKind, ContentRepository
 from portfolio_api.repositories.health import TableProbe
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
-from portfolio_api.repositories.posts import PostRepository
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
 from portfolio_api.repositories.sign_in_attempts import SignInAttempts
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.auth import AuthService
-from portfolio_api.services.certifications import CertificationService
+from portfolio_api.services.content import ContentService
 from portfolio_api.services.health import HealthService
+from portfolio_api.services.identities import VisitorIdentities
 from portfolio_api.services.posts import PostService
-from portfolio_api.services.projects import ProjectService
 from portfolio_api.services.sign_in_limit import SignInLimit
 from portfolio_api.services.views import ViewService
-from portfolio_api.services.visitors import VisitorIdentities, VisitorService
+from portfolio_api.services.visitors import VisitorService
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -44,10 +44,47 @@ class Container:
     auth: AuthService
     health: HealthService
     posts: PostService
-    projects: ProjectService
-    certifications: CertificationService
+    projects: ContentService[Project]
+    certifications: ContentService[Certification]
     visitors: VisitorService
     views: ViewService
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Storage:
+    """The clients and tables every repository is built on."""
+
+    client: "DynamoDBClient"
+    table: str
+    ephemeral: str
+    clock: Clock
+    views: ViewCounters
+
+    def content[M: Post | Project | Certification](
+        self, kind: ContentKind[M]
+    ) -> ContentRepository[M]:
+        """Each content repository deletes an item's view counter in the item's transaction."""
+        return ContentRepository(
+            client=self.client,
+            table_name=self.table,
+            kind=kind,
+            clock=self.clock,
+            dependents=(self.views,),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Content:
+    posts: ContentRepository[Post]
+    projects: ContentRepository[Project]
+    certifications: ContentRepository[Certification]
+
+    def by_type(self) -> dict[ContentType, ContentChecks]:
+        return {
+            ContentType.BLOG: self.posts,
+            ContentType.PROJECT: self.projects,
+            ContentType.CERTIFICATION: self.certifications,
+        }
 
 
 def build_container(
@@ -60,118 +97,83 @@ def build_container(
 ) -> Container:
     """Every argument after `settings` swaps one outside dependency, for tests."""
     clock = clock or SystemClock()
+    client = dynamodb or create_dynamodb_client(settings)
+    storage = _Storage(
+        client=client,
+        table=settings.dynamodb_table_name,
+        ephemeral=settings.dynamodb_ephemeral_table_name,
+        clock=clock,
+        views=ViewCounters(client=client, table_name=settings.dynamodb_table_name),
+    )
+    content = _Content(
+        posts=storage.content(POSTS),
+        projects=storage.content(PROJECTS),
+        certifications=storage.content(CERTIFICATIONS),
+    )
     metrics = BusinessMetrics(environment=settings.environment)
-    dynamodb = dynamodb or create_dynamodb_client(settings)
-    table = settings.dynamodb_table_name
-    ephemeral = settings.dynamodb_ephemeral_table_name
-    content = _content_repositories(client=dynamodb, table_name=table, clock=clock)
+    identities = VisitorIdentities(
+        salts=SaltRepository(client=client, table_name=storage.ephemeral), clock=clock
+    )
     posts = PostService(repository=content.posts, clock=clock)
-    projects = ProjectService(repository=content.projects, clock=clock)
-    certifications = CertificationService(repository=content.certifications, clock=clock)
+    projects = ContentService(repository=content.projects, clock=clock)
+    certifications = ContentService(repository=content.certifications, clock=clock)
     counts = AnalyticsRepository(
-        client=dynamodb,
-        table_name=table,
-        ephemeral_table_name=ephemeral,
+        client=client,
+        table_name=storage.table,
+        ephemeral_table_name=storage.ephemeral,
         shards=settings.counter_shards,
-        views=content.views,
+        views=storage.views,
         content=content.by_type(),
         clock=clock,
-    )
-    identities = VisitorIdentities(
-        salts=SaltRepository(client=dynamodb, table_name=ephemeral), clock=clock
-    )
-    auth = _auth_service(
-        settings,
-        dynamodb=dynamodb,
-        connect_cognito=(lambda: cognito) if cognito else partial(create_cognito_client, settings),
-        jwks=jwks
-        or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
-        clock=clock,
-        metrics=metrics,
-        limit=SignInLimit(
-            attempts=SignInAttempts(client=dynamodb, table_name=ephemeral),
-            identities=identities,
-            clock=clock,
-            limit=settings.login_failures_per_client,
-            window_seconds=settings.login_failure_window_seconds,
-        ),
     )
     return Container(
         settings=settings,
         metrics=metrics,
-        auth=auth,
-        health=HealthService(probe=TableProbe(client=dynamodb, table_name=table)),
+        auth=_auth_service(
+            settings,
+            storage=storage,
+            connect_cognito=(lambda: cognito)
+            if cognito
+            else partial(create_cognito_client, settings),
+            jwks=jwks
+            or HttpJwksSource(url=settings.jwks_url, timeout_seconds=settings.jwks_timeout_seconds),
+            identities=identities,
+            metrics=metrics,
+        ),
+        health=HealthService(probe=TableProbe(client=client, table_name=storage.table)),
         posts=posts,
         projects=projects,
         certifications=certifications,
         visitors=VisitorService(counts=counts, identities=identities, clock=clock, metrics=metrics),
         views=ViewService(
             counts=counts,
+            counters=storage.views,
             identities=identities,
-            metrics=metrics,
             content={
                 ContentType.BLOG: posts,
                 ContentType.PROJECT: projects,
                 ContentType.CERTIFICATION: certifications,
             },
+            entities={kind: repository.entity for kind, repository in content.by_type().items()},
+            metrics=metrics,
         ),
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class _ContentRepositories:
-    posts: PostRepository
-    projects: ContentRepository[Project, ProjectSummary]
-    certifications: ContentRepository[Certification, CertificationSummary]
-    views: ViewCounters
-
-    def by_type(self) -> dict[ContentType, ContentRepository[Any, Any]]:
-        return {
-            ContentType.BLOG: self.posts,
-            ContentType.PROJECT: self.projects,
-            ContentType.CERTIFICATION: self.certifications,
-        }
-
-
-def _content_repositories(
-    *, client: "DynamoDBClient", table_name: str, clock: Clock
-) -> _ContentRepositories:
-    """Each content repository deletes an item's view counter in the item's own transaction."""
-    views = ViewCounters(client=client, table_name=table_name)
-    dependents = (views,)
-    return _ContentRepositories(
-        posts=PostRepository(
-            client=client, table_name=table_name, clock=clock, kind=POSTS, dependents=dependents
-        ),
-        projects=ContentRepository(
-            client=client, table_name=table_name, clock=clock, kind=PROJECTS, dependents=dependents
-        ),
-        certifications=ContentRepository(
-            client=client,
-            table_name=table_name,
-            clock=clock,
-            kind=CERTIFICATIONS,
-            dependents=dependents,
-        ),
-        views=views,
     )
 
 
 def _auth_service(
     settings: Settings,
     *,
-    dynamodb: "DynamoDBClient",
+    storage: _Storage,
     connect_cognito: Callable[[], "CognitoIdentityProviderClient"],
     jwks: JwksSource,
-    clock: Clock,
+    identities: VisitorIdentities,
     metrics: BusinessMetrics,
-    limit: SignInLimit,
 ) -> AuthService:
     verifier = TokenVerifier(
         issuer=settings.cognito_issuer,
         audience=settings.cognito_client_id,
         jwks=jwks,
-        clock=clock,
+        clock=storage.clock,
         leeway_seconds=settings.token_leeway_seconds,
         refetch_interval_seconds=settings.jwks_refetch_interval_seconds,
     )
@@ -180,11 +182,18 @@ def _auth_service(
         user_pool_id=settings.cognito_user_pool_id,
         client_id=settings.cognito_client_id,
     )
+    limit = SignInLimit(
+        attempts=SignInAttempts(client=storage.client, table_name=storage.ephemeral),
+        identities=identities,
+        clock=storage.clock,
+        limit=settings.login_failures_per_client,
+        window_seconds=settings.login_failure_window_seconds,
+    )
     return AuthService(
         identity=identity,
         verifier=verifier,
-        sessions=SessionRepository(client=dynamodb, table_name=settings.dynamodb_table_name),
-        clock=clock,
+        sessions=SessionRepository(client=storage.client, table_name=storage.table),
+        clock=storage.clock,
         owner_group=settings.owner_group,
         id_token_max_lifetime_seconds=settings.id_token_max_lifetime_seconds,
         metrics=metrics,

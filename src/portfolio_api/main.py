@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 
 from portfolio_api.core.logging import logger
+from portfolio_api.core.metrics import metrics
 from portfolio_api.core.tracing import tracer
 from portfolio_api.factory import create_app
 
@@ -13,10 +15,13 @@ app = create_app()
 _serve = Mangum(app, lifespan="off")
 
 
-# The Logger adds cold_start and the function's context to each line; the correlation id is
-# set per request by RequestContextMiddleware, from API Gateway's request id, as under uvicorn.
-# Neither responses nor errors go into the trace: a sign-in's response holds its tokens.
-@logger.inject_lambda_context(clear_state=True)
+# Each log line gets cold_start, the function's context and API Gateway's request id as
+# correlation_id; the invocation's business metrics leave as one EMF line; the trace holds
+# neither the response nor errors (a sign-in's response holds its tokens).
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+)
+@metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False, capture_error=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _serve(event, context)

@@ -11,9 +11,9 @@ from botocore.stub import Stubber
 from fastapi import FastAPI
 from jose import jwt
 
+from portfolio_api.api.deps import OptionalUser, Owner
 from portfolio_api.config import Settings
 from portfolio_api.container import build_container
-from portfolio_api.dependencies import OptionalUser, Owner
 from portfolio_api.devstack.cognito import cognito_client, create_user
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.factory import create_app

@@ -10,6 +10,7 @@ import pytest
 
 from portfolio_api.config import Settings, get_settings
 from portfolio_api.core.logging import logger
+from portfolio_api.core.metrics import metrics
 from portfolio_api.devstack.cognito import MotoServer, bootstrap_owner_pool
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
@@ -58,6 +59,9 @@ def handler(lambda_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
     """`portfolio_api.main` imported as Lambda imports it: settings from the environment."""
     for name, value in environment_of(lambda_settings).items():
         monkeypatch.setenv(name, value)
+    # What the runtime sets: business metrics are counted under Lambda only.
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", LambdaContext.function_name)
+    metrics.clear_metrics()
     get_settings.cache_clear()
     sys.modules.pop("portfolio_api.main", None)
     module = importlib.import_module("portfolio_api.main")

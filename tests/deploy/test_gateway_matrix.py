@@ -15,7 +15,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 
-from portfolio_api.dependencies import current_user, require_owner
+from portfolio_api.api.deps import current_user, require_owner
 from tests.helpers.app import default_app
 from tests.helpers.sam import (
     COGNITO_AUTHORIZER,

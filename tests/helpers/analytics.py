@@ -1,17 +1,17 @@
-"""The analytics layers built straight on a table, for repository and service tests."""
+"""The analytics layers built straight on both tables, for repository and service tests."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from portfolio_api.core.metrics import BusinessMetrics
 from portfolio_api.models.analytics import ContentType, VisitorSignal
-from portfolio_api.repositories.analytics import AnalyticsRepository
+from portfolio_api.models.posts import Post
+from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChecks
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
-from portfolio_api.repositories.posts import PostRepository
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.views import ViewCounters
-from portfolio_api.services.visitors import VisitorIdentities, VisitorService
+from portfolio_api.services.identities import VisitorIdentities
+from portfolio_api.services.visitors import VisitorService
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 
@@ -22,8 +22,9 @@ SIGNAL = VisitorSignal(
 
 @dataclass(frozen=True, kw_only=True)
 class Analytics:
-    posts: PostRepository
+    posts: ContentRepository[Post]
     counts: AnalyticsRepository
+    counters: ViewCounters
     salts: SaltRepository
     identities: VisitorIdentities
     visitors: VisitorService
@@ -32,11 +33,11 @@ class Analytics:
 
 def analytics_on(backend: Backend, *, clock: FakeClock, shards: int = 4) -> Analytics:
     client, table, ephemeral = backend
-    views = ViewCounters(client=client, table_name=table)
-    posts = PostRepository(
-        client=client, table_name=table, clock=clock, kind=POSTS, dependents=(views,)
+    counters = ViewCounters(client=client, table_name=table)
+    posts = ContentRepository(
+        client=client, table_name=table, clock=clock, kind=POSTS, dependents=(counters,)
     )
-    content: dict[ContentType, ContentRepository[Any, Any]] = {
+    content: dict[ContentType, ContentChecks] = {
         ContentType.BLOG: posts,
         ContentType.PROJECT: ContentRepository(
             client=client, table_name=table, clock=clock, kind=PROJECTS
@@ -50,22 +51,24 @@ def analytics_on(backend: Backend, *, clock: FakeClock, shards: int = 4) -> Anal
         table_name=table,
         ephemeral_table_name=ephemeral,
         shards=shards,
-        views=views,
+        views=counters,
         content=content,
         clock=clock,
     )
     salts = SaltRepository(client=client, table_name=ephemeral)
     identities = VisitorIdentities(salts=salts, clock=clock)
+    visitors = VisitorService(
+        counts=counts,
+        identities=identities,
+        clock=clock,
+        metrics=BusinessMetrics(environment="test", enabled=False),
+    )
     return Analytics(
         posts=posts,
         counts=counts,
+        counters=counters,
         salts=salts,
         identities=identities,
-        visitors=VisitorService(
-            counts=counts,
-            identities=identities,
-            clock=clock,
-            metrics=BusinessMetrics(environment="test"),
-        ),
+        visitors=visitors,
         clock=clock,
     )

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 from botocore.exceptions import ClientError
 
-from portfolio_api.models.analytics import ContentType, VisitorSignal
+from portfolio_api.models.analytics import ContentType, Counter, Outcome, View, Visit, VisitorSignal
 from portfolio_api.models.content import Status
-from portfolio_api.repositories.analytics import Counter, Outcome, View, Visit
 from tests.helpers.analytics import SIGNAL, Analytics, analytics_on
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
@@ -84,7 +83,7 @@ def test_a_view_of_a_draft_or_a_missing_item_writes_nothing(analytics: Analytics
         outcome = analytics.counts.record_view(view=_view(content_id))
         # THEN the content check refused it, and nothing was counted
         assert outcome is Outcome.NO_CONTENT
-        assert analytics.counts.views(content_type=ContentType.BLOG, content_id=content_id) == 0
+        assert analytics.counters.views(entity="POST", item_id=content_id) == 0
     assert analytics.counts.total(counter=Counter.VIEWS) == 0
     # AND no dedup record was left: once published, the same visitor's view counts
     analytics.posts.replace(
@@ -107,10 +106,10 @@ def test_a_transaction_failing_at_its_last_step_leaves_no_partial_counts(
     with pytest.raises(ClientError):
         analytics.counts.record_view(view=_view(post.id))
     # THEN neither the dedup record nor the item's counter was written
-    assert analytics.counts.views(content_type=ContentType.BLOG, content_id=post.id) == 0
+    assert analytics.counters.views(entity="POST", item_id=post.id) == 0
     client.put_item(TableName=table, Item={**broken, "count": {"N": "0"}})
     assert analytics.counts.record_view(view=_view(post.id)) is Outcome.COUNTED
-    assert analytics.counts.views(content_type=ContentType.BLOG, content_id=post.id) == 1
+    assert analytics.counters.views(entity="POST", item_id=post.id) == 1
 
 
 def test_views_rank_items_most_viewed_first(analytics: Analytics) -> None:
@@ -121,8 +120,8 @@ def test_views_rank_items_most_viewed_first(analytics: Analytics) -> None:
         for visitor in range(views):
             analytics.counts.record_view(view=_view(post.id, visitor=f"v{visitor}"))
     # WHEN the posts are ranked, in full and cut at two
-    ranking = analytics.counts.ranked(content_type=ContentType.BLOG, limit=None)
-    top_two = analytics.counts.ranked(content_type=ContentType.BLOG, limit=2)
+    ranking = analytics.counters.ranked(entity="POST", limit=None)
+    top_two = analytics.counters.ranked(entity="POST", limit=2)
     # THEN the order follows the counts the ADDs left in the index
     assert ranking == [(posts[1].id, 3), (posts[2].id, 2), (posts[0].id, 1)]
     assert top_two == ranking[:2]
@@ -136,8 +135,8 @@ def test_deleting_a_post_deletes_its_counter_in_the_same_transaction(
     analytics.posts.create(item=post)
     analytics.counts.record_view(view=_view(post.id))
     analytics.posts.delete(item=post)
-    assert analytics.counts.views(content_type=ContentType.BLOG, content_id=post.id) == 0
-    assert analytics.counts.ranked(content_type=ContentType.BLOG, limit=None) == []
+    assert analytics.counters.views(entity="POST", item_id=post.id) == 0
+    assert analytics.counters.ranked(entity="POST", limit=None) == []
 
 
 def test_a_days_salt_is_made_once_even_when_first_requests_race(analytics: Analytics) -> None:

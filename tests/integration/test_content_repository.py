@@ -6,10 +6,9 @@ import pytest
 
 from portfolio_api.core.errors import SlugTaken, WriteConflict
 from portfolio_api.models.content import Status
-from portfolio_api.models.posts import PostSummary
+from portfolio_api.models.posts import Post
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import POSTS, PROJECTS
-from portfolio_api.repositories.posts import PostRepository
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 from tests.helpers.content import stored_post, stored_project
@@ -19,10 +18,13 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import BatchGetItemOutputTypeDef
 
 
+type PostRepository = ContentRepository[Post]
+
+
 @pytest.fixture
 def posts(any_dynamodb: Backend) -> PostRepository:
     client, table, _ = any_dynamodb
-    return PostRepository(client=client, table_name=table, clock=FakeClock(), kind=POSTS)
+    return ContentRepository(client=client, table_name=table, clock=FakeClock(), kind=POSTS)
 
 
 def test_an_item_reads_back_as_written(posts: PostRepository) -> None:
@@ -67,13 +69,29 @@ def test_a_stale_version_is_refused_and_nothing_changes(posts: PostRepository) -
 
 
 def test_delete_needs_the_current_version(posts: PostRepository) -> None:
+    # GIVEN a post changed to version 2 after it was read at version 1
     post = stored_post()
     posts.create(item=post)
     posts.replace(item=post.model_copy(update={"version": 2}), previous=post)
+    # WHEN the stale reader deletes it
+    # THEN DynamoDB refuses, and the post stays
     with pytest.raises(WriteConflict):
         posts.delete(item=post)
+    assert posts.get(item_id=post.id) is not None
     posts.delete(item=post.model_copy(update={"version": 2}))
     assert posts.get(item_id=post.id) is None
+
+
+def test_a_delete_that_another_delete_beat_is_done(posts: PostRepository) -> None:
+    # GIVEN a post that another request deleted after this one read it
+    post = stored_post()
+    posts.create(item=post)
+    posts.delete(item=post)
+    # WHEN this request's delete runs
+    posts.delete(item=post)
+    # THEN it is done: the post is gone, and so are its slug and counter
+    assert posts.get(item_id=post.id) is None
+    assert posts.holder_of(value=post.slug) is None
 
 
 def test_a_slug_is_held_by_one_post_only(posts: PostRepository) -> None:
@@ -85,8 +103,8 @@ def test_a_slug_is_held_by_one_post_only(posts: PostRepository) -> None:
         posts.create(item=stored_post(2, slug="post-1"))
     # THEN the second post was not written either: one transaction
     assert posts.get(item_id=stored_post(2).id) is None
-    assert posts.post_id_for(slug="post-1") == first.id
-    assert posts.taken_slugs(candidates=["post-1", "post-2"]) == {"post-1"}
+    assert posts.holder_of(value="post-1") == first.id
+    assert posts.taken(values=["post-1", "post-2"]) == {"post-1"}
 
 
 def test_changing_a_slug_moves_its_guard(posts: PostRepository) -> None:
@@ -94,8 +112,8 @@ def test_changing_a_slug_moves_its_guard(posts: PostRepository) -> None:
     posts.create(item=post)
     renamed = post.model_copy(update={"slug": "renamed", "version": 2})
     posts.replace(item=renamed, previous=post)
-    assert posts.post_id_for(slug="post-1") is None
-    assert posts.post_id_for(slug="renamed") == post.id
+    assert posts.holder_of(value="post-1") is None
+    assert posts.holder_of(value="renamed") == post.id
 
 
 def test_a_slug_change_onto_a_taken_slug_changes_nothing(posts: PostRepository) -> None:
@@ -107,19 +125,20 @@ def test_a_slug_change_onto_a_taken_slug_changes_nothing(posts: PostRepository) 
             item=second.model_copy(update={"slug": "post-1", "version": 2}), previous=second
         )
     assert posts.get(item_id=second.id) == second
-    assert posts.post_id_for(slug="post-2") == second.id
+    assert posts.holder_of(value="post-2") == second.id
 
 
 def test_delete_frees_the_slug(posts: PostRepository) -> None:
     post = stored_post(1)
     posts.create(item=post)
     posts.delete(item=post)
-    assert posts.post_id_for(slug="post-1") is None
+    assert posts.holder_of(value="post-1") is None
     posts.create(item=stored_post(2, slug="post-1"))
-    assert posts.post_id_for(slug="post-1") == stored_post(2).id
+    assert posts.holder_of(value="post-1") == stored_post(2).id
 
 
-def test_summaries_hold_what_lists_filter_and_sort_on(posts: PostRepository) -> None:
+def test_indexed_items_hold_what_lists_filter_and_sort_on(posts: PostRepository) -> None:
+    # GIVEN a published post and a draft
     published = stored_post(
         1,
         status=Status.PUBLISHED,
@@ -129,33 +148,29 @@ def test_summaries_hold_what_lists_filter_and_sort_on(posts: PostRepository) -> 
     )
     posts.create(item=published)
     posts.create(item=stored_post(2, category="Cloud"))
-    summaries = {summary.id: summary for summary in posts.summaries()}
-    assert summaries[published.id] == PostSummary(
-        id=published.id,
-        status=Status.PUBLISHED,
-        created_at=published.created_at,
-        updated_at=published.updated_at,
-        category="Backend",
-        tags=["python", "aws"],
-        published_time="2026-11-26T12:00:00Z",
+    # WHEN the kind is read through its index
+    indexed = {post.id: post for post in posts.indexed()}
+    # THEN each item holds exactly its INDEXED fields (and its id), typed as the model types them
+    assert indexed[published.id].model_dump(exclude_unset=True) == published.model_dump(
+        include={"id", *Post.INDEXED}
     )
-    assert summaries[stored_post(2).id].category == "Cloud"
+    assert indexed[published.id].status is Status.PUBLISHED
+    assert indexed[stored_post(2).id].category == "Cloud"
+    assert "content" not in indexed[published.id].model_fields_set
 
 
-def test_summaries_read_every_page_of_the_index(
-    any_dynamodb: Backend, posts: PostRepository
-) -> None:
+def test_the_index_is_read_page_after_page(any_dynamodb: Backend, posts: PostRepository) -> None:
     # GIVEN 2 MB of index entries, twice what one Query page holds
     client = any_dynamodb.client
     for number in range(8):
         posts.create(item=stored_post(number, category=f"{number}" + "x" * 250_000))
     queries: list[str] = []
     client.meta.events.register("after-call.dynamodb.Query", lambda **_: queries.append("Q"))
-    # WHEN the summaries are read
-    summaries = posts.summaries()
+    # WHEN the kind is read through its index
+    indexed = posts.indexed()
     # THEN the Query went on past its first page, and every post is there
     assert len(queries) >= 2
-    assert sorted(summary.id for summary in summaries) == [stored_post(n).id for n in range(8)]
+    assert sorted(post.id for post in indexed) == [stored_post(n).id for n in range(8)]
 
 
 def test_get_many_keeps_the_order_asked_and_skips_the_missing(posts: PostRepository) -> None:
@@ -212,6 +227,6 @@ def test_kinds_do_not_see_each_other(any_dynamodb: Backend, posts: PostRepositor
     projects = ContentRepository(client=client, table_name=table, clock=FakeClock(), kind=PROJECTS)
     posts.create(item=stored_post(1))
     projects.create(item=stored_project(2))
-    assert [summary.id for summary in posts.summaries()] == [stored_post(1).id]
-    assert [summary.id for summary in projects.summaries()] == [stored_project(2).id]
+    assert [post.id for post in posts.indexed()] == [stored_post(1).id]
+    assert [project.id for project in projects.indexed()] == [stored_project(2).id]
     assert projects.get(item_id=stored_post(1).id) is None

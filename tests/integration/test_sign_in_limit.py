@@ -14,8 +14,8 @@ from portfolio_api.core.errors import (
 )
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sign_in_attempts import SignInAttempts
+from portfolio_api.services.identities import VisitorIdentities
 from portfolio_api.services.sign_in_limit import SignInLimit
-from portfolio_api.services.visitors import VisitorIdentities
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 

@@ -1,82 +1,168 @@
-"""The layering rules, checked on the source: routers never touch boto3, repositories never HTTP."""
+"""The layering rules, on the package's own source, and on made-up modules that break each one."""
 
-import ast
-import inspect
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 
 import pytest
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from portfolio_api.api.router import ROUTERS
 from portfolio_api.devstack import REPO_ROOT
+from tests.helpers.architecture import (
+    RULES,
+    Module,
+    attribute_name_violations,
+    call_site_violations,
+    devstack_violations,
+    layer_violations,
+    scan_violations,
+    sideways_violations,
+)
 from tests.helpers.aws import ScanAttempted, dynamodb_client
 
 PACKAGE = REPO_ROOT / "src" / "portfolio_api"
-AWS_SDK = ("boto3", "botocore", "mypy_boto3")
-HTTP = ("fastapi", "starlette", "uvicorn", "mangum", "httpx")
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
+def package_modules() -> list[Module]:
+    return [
+        Module(path=path.relative_to(PACKAGE).as_posix(), source=path.read_text())
+        for path in sorted(PACKAGE.rglob("*.py"))
+    ]
 
 
-def modules_under(layer: str) -> list[Path]:
-    return sorted((PACKAGE / layer).rglob("*.py"))
+@pytest.mark.parametrize("rule", RULES, ids=[rule.__name__ for rule in RULES])
+def test_the_package_keeps_every_rule(rule: object) -> None:
+    # GIVEN every module of the package, every layer represented
+    modules = package_modules()
+    assert {module.layer for module in modules} >= {
+        "api",
+        "services",
+        "repositories",
+        "models",
+        "core",
+    }
+    # WHEN the rule reads them THEN it finds nothing
+    assert callable(rule)
+    assert rule(modules) == []
+
+
+def _module(path: str, source: str) -> Module:
+    return Module(path=path, source=source)
 
 
 @pytest.mark.parametrize(
-    ("layer", "forbidden"),
+    ("path", "source"),
     [
-        ("api", AWS_SDK),
-        ("services", AWS_SDK + HTTP),
-        ("repositories", HTTP),
-        ("models", AWS_SDK + HTTP),
-        ("core", AWS_SDK + HTTP),
+        ("api/posts.py", "import boto3"),
+        ("services/posts.py", "from fastapi import HTTPException"),
+        ("services/posts.py", "from botocore.exceptions import ClientError"),
+        ("services/posts.py", "from portfolio_api.api.deps import Owner"),
+        ("repositories/content.py", "from starlette.requests import Request"),
+        ("repositories/content.py", "from portfolio_api.services.content import is_item_id"),
+        ("repositories/content.py", "from portfolio_api.api import deps"),
+        ("models/posts.py", "from portfolio_api.repositories.attributes import PK"),
+        ("models/posts.py", "import mypy_boto3_dynamodb"),
+        ("core/errors.py", "from portfolio_api.models.content import Status"),
+        ("core/errors.py", "import portfolio_api.services.auth"),
     ],
 )
-def test_layers_import_only_what_they_may(layer: str, forbidden: tuple[str, ...]) -> None:
-    offenders = [
-        f"{path.relative_to(PACKAGE)} imports {module}"
-        for path in modules_under(layer)
-        for module in imported_modules(path)
-        if module.split(".")[0] in forbidden
+def test_an_import_across_layers_is_caught(path: str, source: str) -> None:
+    (violation,) = layer_violations([_module(path, source)])
+    assert violation.startswith(f"{path} imports ")
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("api/posts.py", "import fastapi\nfrom portfolio_api.services.posts import PostService"),
+        ("services/posts.py", "from portfolio_api.services.content import ContentService"),
+        ("repositories/views.py", "from portfolio_api.repositories.attributes import PK"),
+        ("models/posts.py", "from portfolio_api.core.text import slugify"),
+        ("container.py", "import boto3\nfrom portfolio_api.api.deps import Owner"),
+        ("repositories/aws.py", "from .attributes import PK"),
+    ],
+)
+def test_imports_a_layer_may_make_pass(path: str, source: str) -> None:
+    assert layer_violations([_module(path, source)]) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "caught"),
+    [
+        ("services/views.py", "from portfolio_api.services.visitors import X", True),
+        ("services/auth.py", "import portfolio_api.services.posts", True),
+        ("services/identities.py", "from portfolio_api.services.visitors import X", True),
+        ("services/sign_in_limit.py", "from portfolio_api.services.identities import X", False),
+        ("services/views.py", "from portfolio_api.services.identities import X", False),
+        ("services/posts.py", "from portfolio_api.services.content import ContentService", False),
+        ("api/posts.py", "from portfolio_api.services.posts import PostService", False),
+    ],
+)
+def test_a_service_importing_a_peer_is_caught(path: str, source: str, caught: bool) -> None:
+    assert bool(sideways_violations([_module(path, source)])) is caught
+
+
+def test_the_app_importing_the_dev_stack_is_caught() -> None:
+    bad = _module("container.py", "from portfolio_api.devstack.stack import run_stack")
+    own = _module("devstack/stack.py", "from portfolio_api.devstack.cognito import MotoServer")
+    assert devstack_violations([bad, own]) == ["container.py imports portfolio_api.devstack.stack"]
+
+
+@pytest.mark.parametrize("source", ["client.scan(TableName=t)", "op = 'Scan'"])
+def test_a_scan_in_the_source_is_caught(source: str) -> None:
+    assert scan_violations([_module("repositories/content.py", source)]) == [
+        "repositories/content.py:1"
     ]
-    assert modules_under(layer)
-    assert offenders == []
 
 
-def test_the_app_never_imports_the_dev_stack() -> None:
-    app_modules = [path for path in PACKAGE.rglob("*.py") if "devstack" not in path.parts]
-    offenders = [
-        str(path.relative_to(PACKAGE))
-        for path in app_modules
-        if any(module.startswith("portfolio_api.devstack") for module in imported_modules(path))
+def test_an_attribute_name_spelled_outside_its_module_is_caught() -> None:
+    spelled = _module("repositories/views.py", "key = {'PK': {'S': 'a'}}\nttl = 'expiresAt'")
+    own = _module("repositories/attributes.py", "PK = 'PK'")
+    assert attribute_name_violations([spelled, own]) == [
+        "repositories/views.py:1 spells 'PK'",
+        "repositories/views.py:2 spells 'expiresAt'",
     ]
-    assert offenders == []
 
 
-def test_no_source_file_asks_for_a_scan() -> None:
-    # GIVEN every module of the app and of the benchmarks, the analytics ones among them
-    sources = [*(REPO_ROOT / "src").rglob("*.py"), *(REPO_ROOT / "tests" / "bench").rglob("*.py")]
-    names = {path.relative_to(PACKAGE).as_posix() for path in sources if PACKAGE in path.parents}
-    assert {"repositories/analytics.py", "repositories/views.py", "services/views.py"} <= names
-    # THEN none of them names the Scan operation
-    offenders = [
-        str(path.relative_to(REPO_ROOT))
-        for path in sources
-        for node in ast.walk(ast.parse(path.read_text()))
-        if (isinstance(node, ast.Attribute) and node.attr == "scan")
-        or (isinstance(node, ast.Constant) and node.value == "Scan")
-    ]
-    assert offenders == []
+ASYNC_ROUTE = """
+async def get_post(post_id: PostId, posts: PostServiceDep) -> PostPublic:
+    return posts.get(item_id=post_id, viewer=None)
+"""
+TWO_CALLS = """
+def get_post(post_id: PostId, posts: PostServiceDep) -> PostPublic:
+    posts.get(item_id=post_id, viewer=None)
+    return posts.find(ids=[post_id])
+"""
+THROUGH_THE_CONTAINER = """
+async def me(container: ContainerDep) -> None:
+    container.auth.authenticate(token="t")
+"""
+FINE = """
+def get_post(post_id: PostId, posts: PostServiceDep, response: Response) -> PostPublic:
+    return _with_etag(posts.get(item_id=post_id, viewer=None), response)
+
+async def current_user(user: OptionalUser) -> Principal:
+    return user.upper()
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        (ASYNC_ROUTE, "get_post is async and calls posts.get"),
+        (TWO_CALLS, "get_post makes 2 service calls: posts.get, posts.find"),
+        (THROUGH_THE_CONTAINER, "me is async and calls container.auth.authenticate"),
+    ],
+)
+def test_a_route_that_blocks_or_calls_twice_is_caught(source: str, problem: str) -> None:
+    (violation,) = call_site_violations([_module("api/posts.py", source)])
+    assert violation.endswith(problem)
+
+
+def test_a_thin_sync_route_and_an_async_dependency_pass() -> None:
+    assert call_site_violations([_module("api/posts.py", FINE)]) == []
+    assert call_site_violations([_module("services/posts.py", ASYNC_ROUTE)]) == []
 
 
 def test_a_scan_at_run_time_fails_the_test_that_made_it() -> None:
@@ -85,34 +171,18 @@ def test_a_scan_at_run_time_fails_the_test_that_made_it() -> None:
         client.scan(TableName="anything")
 
 
-def api_routes(router: APIRouter) -> list[APIRoute]:
-    """Every route below `router`; FastAPI keeps included routers as wrappers around them."""
-    found: list[APIRoute] = []
-    for route in router.routes:
+def _endpoints(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    for route in routes:
         if isinstance(route, APIRoute):
-            found.append(route)
+            yield route
         elif isinstance(included := getattr(route, "original_router", None), APIRouter):
-            found.extend(api_routes(included))
-    return found
+            yield from _endpoints(included.routes)
 
 
-def test_every_route_is_async_so_blocking_calls_go_through_run_blocking() -> None:
-    # Sync routes would run in FastAPI's threadpool: a new thread per Lambda invocation.
-    routes = [route for router, _ in ROUTERS for route in api_routes(router)]
-    sync = [route.path for route in routes if not inspect.iscoroutinefunction(route.endpoint)]
-    assert len(routes) >= 28
-    assert sync == []
-
-
-def test_routes_reach_services_only_through_run_blocking() -> None:
-    """A service call written straight into an async route would block the event loop."""
-    offenders = [
-        f"{path.relative_to(PACKAGE)}:{node.lineno}"
-        for path in modules_under("api")
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id in {"service", "posts", "auth"}
-    ]
-    assert offenders == []
+def test_every_route_the_app_serves_is_in_a_router_module_the_rules_read() -> None:
+    # GIVEN every route of every router the app includes
+    routes = list(_endpoints(route for router in ROUTERS for route in router.routes))
+    # THEN each endpoint is defined in api/, where the call-site rule looks
+    modules = {route.endpoint.__module__ for route in routes}
+    assert len(routes) >= 40
+    assert {module.rsplit(".", 1)[0] for module in modules} == {"portfolio_api.api"}

@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portfolio_api.core.ids import new_id
+from portfolio_api.core.text import numbered, read_time, slugify
 from portfolio_api.devstack.table_spec import load_table_spec
-from portfolio_api.models.certifications import CertificationSummary
+from portfolio_api.models.certifications import Certification
 from portfolio_api.models.content import Precondition
-from portfolio_api.models.posts import PostSummary
-from portfolio_api.models.projects import ProjectSummary
-from portfolio_api.repositories.content import INDEX_NAME
-from portfolio_api.services.slugs import numbered, read_time, slugify
+from portfolio_api.models.posts import Post
+from portfolio_api.models.projects import Project
+from portfolio_api.repositories.attributes import CONTENT_INDEX
 
 
 @pytest.mark.parametrize(
@@ -71,11 +71,17 @@ def test_if_match_parsing(header: str, admitted: int | None, refused: int | None
         assert not precondition.admits(refused)
 
 
-def test_the_index_projects_every_field_lists_read() -> None:
+def test_the_index_projects_exactly_the_fields_each_kind_lists_on() -> None:
+    # GIVEN the list index as template.yaml defines it
     (index,) = [
-        index for index in load_table_spec().global_indexes if index["IndexName"] == INDEX_NAME
+        index for index in load_table_spec().global_indexes if index["IndexName"] == CONTENT_INDEX
     ]
     projected = set(index["Projection"].get("NonKeyAttributes", []))
-    for summary in (PostSummary, ProjectSummary, CertificationSummary):
-        needed = {field.alias or name for name, field in summary.model_fields.items()}
-        assert needed <= projected, summary.__name__
+    # WHEN each kind's INDEXED fields are named as stored
+    needed = {
+        model.model_fields[name].alias or name
+        for model in (Post, Project, Certification)
+        for name in ("id", *model.INDEXED)
+    }
+    # THEN the projection holds them, and nothing more
+    assert projected == needed

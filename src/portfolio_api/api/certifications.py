@@ -1,27 +1,147 @@
-from portfolio_api.api.content import ContentApi, content_router
-from portfolio_api.dependencies import get_certification_service
+"""Certifications: published ones for everyone, drafts and changes for the owner."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from portfolio_api.api.deps import CertificationServiceDep, IfMatch, OptionalUser, Owner
+from portfolio_api.api.errors import error_responses
 from portfolio_api.models.certifications import (
+    Certification,
     CertificationCreate,
     CertificationList,
     CertificationPublic,
     CertificationQuery,
     CertificationUpdate,
 )
+from portfolio_api.models.content import etag_of
 
-router = content_router(
-    ContentApi(
-        prefix="/certifications",
-        tag="Certifications",
-        id_name="certificationId",
-        singular="Certification",
-        plural="Certifications",
-        noun="certification",
-        items_field="certifications",
-        service=get_certification_service,
-        create_schema=CertificationCreate,
-        update_schema=CertificationUpdate,
-        public_schema=CertificationPublic,
-        list_schema=CertificationList,
-        query_schema=CertificationQuery,
-    )
+router = APIRouter(tags=["Certifications"])
+
+CertificationId = Annotated[
+    str, Path(alias="certificationId", description="The certification's id")
+]
+CHANGE_ERRORS = (401, 403, 404, 409, 412, 503)
+
+
+def _with_etag(certification: Certification, response: Response) -> Certification:
+    response.headers["ETag"] = etag_of(certification.version)
+    return certification
+
+
+@router.get(
+    "/certifications",
+    operation_id="listCertifications",
+    responses=error_responses(400, 401, 403, 503),
 )
+def list_certifications(
+    query: Annotated[CertificationQuery, Query()],
+    certifications: CertificationServiceDep,
+    viewer: OptionalUser,
+) -> CertificationList:
+    """Published certifications, latest earned first; drafts (`status=draft|all`): owner only."""
+    page = certifications.list(query=query, viewer=viewer)
+    return CertificationList(
+        certifications=page.items, total=page.total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.post(
+    "/certifications",
+    operation_id="createCertification",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 409, 413, 503),
+)
+def create_certification(
+    body: CertificationCreate, certifications: CertificationServiceDep, _: Owner, response: Response
+) -> CertificationPublic:
+    """Create a draft (owner only); the server sets its id and timestamps."""
+    return _with_etag(certifications.create(data=body), response)
+
+
+@router.get(
+    "/certifications/{certificationId}",
+    operation_id="getCertification",
+    responses=error_responses(404, 503),
+)
+def get_certification(
+    certification_id: CertificationId,
+    certifications: CertificationServiceDep,
+    viewer: OptionalUser,
+    response: Response,
+) -> CertificationPublic:
+    """Get a certification by id; a draft exists only for the owner. `ETag` is its version."""
+    return _with_etag(certifications.get(item_id=certification_id, viewer=viewer), response)
+
+
+@router.put(
+    "/certifications/{certificationId}",
+    operation_id="updateCertification",
+    responses=error_responses(400, *CHANGE_ERRORS, 413),
+)
+def update_certification(
+    certification_id: CertificationId,
+    body: CertificationUpdate,
+    certifications: CertificationServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> CertificationPublic:
+    """Change the fields sent (owner only); with a stale `If-Match`, 412."""
+    certification = certifications.update(
+        item_id=certification_id, changes=body, precondition=precondition
+    )
+    return _with_etag(certification, response)
+
+
+@router.delete(
+    "/certifications/{certificationId}",
+    operation_id="deleteCertification",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def delete_certification(
+    certification_id: CertificationId,
+    certifications: CertificationServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+) -> None:
+    """Delete a certification and its view counter (owner only); honours `If-Match`."""
+    certifications.delete(item_id=certification_id, precondition=precondition)
+
+
+@router.post(
+    "/certifications/{certificationId}/publish",
+    operation_id="publishCertification",
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def publish_certification(
+    certification_id: CertificationId,
+    certifications: CertificationServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> CertificationPublic:
+    """Publish a draft (owner only); publishing a published certification gives 409."""
+    return _with_etag(
+        certifications.publish(item_id=certification_id, precondition=precondition), response
+    )
+
+
+@router.post(
+    "/certifications/{certificationId}/unpublish",
+    operation_id="unpublishCertification",
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def unpublish_certification(
+    certification_id: CertificationId,
+    certifications: CertificationServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> CertificationPublic:
+    """Turn a published certification back into a draft (owner only); a draft gives 409."""
+    return _with_etag(
+        certifications.unpublish(item_id=certification_id, precondition=precondition), response
+    )

@@ -64,28 +64,12 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status.value, headers=headers)
 
 
-ERROR_SCHEMA = "ErrorResponse"
-_ERROR_CONTENT = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}}
-
-
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries documenting the envelope for these statuses.
-
-    A `$ref`, not `model=ErrorResponse`: FastAPI builds a validator for every model of every
-    route, twice, and these ~150 cost a cold start 50 ms at import and as much on the first
-    request. The factory's `openapi()` adds the schema they point at.
-    """
+    """OpenAPI `responses=` entries documenting the envelope for these statuses."""
     return {
-        status: {"description": HTTPStatus(status).phrase, "content": _ERROR_CONTENT}
+        status: {"description": HTTPStatus(status).phrase, "model": ErrorResponse}
         for status in statuses
     }
-
-
-def error_schemas() -> dict[str, Any]:
-    """The envelope's schema, and those it refers to, as OpenAPI components."""
-    schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-    referred: dict[str, Any] = schema.pop("$defs", {})
-    return {ERROR_SCHEMA: schema, **referred}
 
 
 def status_of(error: DomainError) -> HTTPStatus:

@@ -1,6 +1,9 @@
-"""Request ids on responses and log lines, metrics published per request, the last-resort 500.
+"""Request ids on responses and log lines, the stage prefix, the last-resort 500.
 
-It sits inside CORSMiddleware, so even a 500 carries the CORS headers a browser needs to read it.
+Under Lambda the Logger takes API Gateway's request id from the event itself
+(`correlation_id_path`); under uvicorn, which serves many requests at once, the id is set here,
+context-local. The middleware sits inside CORSMiddleware, so even a 500 carries the CORS headers
+a browser needs to read it.
 """
 
 import uuid
@@ -10,18 +13,15 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portfolio_api.api.blocking import serving_alone
 from portfolio_api.api.errors import error_response
 from portfolio_api.core.logging import correlation, logger
-from portfolio_api.core.metrics import BusinessMetrics
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: BusinessMetrics) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -30,12 +30,11 @@ class RequestContextMiddleware:
         event = scope.get("aws.event")
         if isinstance(event, dict):
             scope = _behind_stage_prefix(scope, event=event)
-        request_id = _request_id(event)
-        try:
-            with correlation(request_id):
-                await self._serve(scope, receive, send, request_id=request_id)
-        finally:
-            self.metrics.publish()
+            await self._serve(scope, receive, send, request_id=_request_id(event))
+            return
+        request_id = uuid.uuid4().hex
+        with correlation(request_id):
+            await self._serve(scope, receive, send, request_id=request_id)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, *, request_id: str) -> None:
         response_started = False
@@ -48,8 +47,7 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            with serving_alone("aws.event" in scope):
-                await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_id)
         except Exception:
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:
@@ -77,10 +75,7 @@ def _behind_stage_prefix(scope: Scope, *, event: dict[str, Any]) -> Scope:
     return dict(scope, root_path=prefix, path=prefix + served)
 
 
-def _request_id(event: object) -> str:
-    """API Gateway's own request id under Lambda, so logs and responses line up with its logs."""
-    if isinstance(event, dict):
-        request_id = event.get("requestContext", {}).get("requestId")
-        if isinstance(request_id, str) and request_id:
-            return request_id
-    return uuid.uuid4().hex
+def _request_id(event: dict[str, Any]) -> str:
+    """API Gateway's own request id, so responses line up with its logs and ours."""
+    request_id = event.get("requestContext", {}).get("requestId")
+    return request_id if isinstance(request_id, str) and request_id else uuid.uuid4().hex

@@ -1,11 +1,15 @@
-from fastapi import APIRouter, Response
+"""Blog posts: published ones for everyone, drafts and changes for the owner."""
 
-from portfolio_api.api.blocking import run_blocking
-from portfolio_api.api.content import ContentApi, content_router, item_response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, PostServiceDep
 from portfolio_api.api.errors import error_responses
-from portfolio_api.dependencies import OptionalUser, PostServiceDep, get_post_service
+from portfolio_api.models.content import etag_of
 from portfolio_api.models.posts import (
     CategoryList,
+    Post,
     PostCreate,
     PostList,
     PostPublic,
@@ -13,39 +17,114 @@ from portfolio_api.models.posts import (
     PostUpdate,
 )
 
-router = content_router(
-    ContentApi(
-        prefix="/blog/posts",
-        tag="Blog Posts",
-        id_name="postId",
-        singular="BlogPost",
-        plural="BlogPosts",
-        noun="blog post",
-        items_field="posts",
-        service=get_post_service,
-        create_schema=PostCreate,
-        update_schema=PostUpdate,
-        public_schema=PostPublic,
-        list_schema=PostList,
-        query_schema=PostQuery,
-    )
+router = APIRouter(prefix="/blog", tags=["Blog Posts"])
+
+PostId = Annotated[str, Path(alias="postId", description="The post's id")]
+CHANGE_ERRORS = (401, 403, 404, 409, 412, 503)
+
+
+def _with_etag(post: Post, response: Response) -> Post:
+    response.headers["ETag"] = etag_of(post.version)
+    return post
+
+
+@router.get("/posts", operation_id="listBlogPosts", responses=error_responses(400, 401, 403, 503))
+def list_blog_posts(
+    query: Annotated[PostQuery, Query()], posts: PostServiceDep, viewer: OptionalUser
+) -> PostList:
+    """Published posts, newest first; drafts (`status=draft|all`) for the owner only."""
+    page = posts.list(query=query, viewer=viewer)
+    return PostList(posts=page.items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/posts",
+    operation_id="createBlogPost",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 409, 413, 503),
 )
-extras = APIRouter(prefix="/blog", tags=["Blog Posts"])
+def create_blog_post(
+    body: PostCreate, posts: PostServiceDep, _: Owner, response: Response
+) -> PostPublic:
+    """Create a draft (owner only); the server sets its id, slug, reading time, timestamps."""
+    return _with_etag(posts.create(data=body), response)
 
 
-@extras.get(
-    "/posts/slug/{slug}",
-    operation_id="getBlogPostBySlug",
-    response_model=PostPublic,
-    responses=error_responses(404, 503),
+@router.get(
+    "/posts/slug/{slug}", operation_id="getBlogPostBySlug", responses=error_responses(404, 503)
 )
-async def get_blog_post_by_slug(slug: str, posts: PostServiceDep, viewer: OptionalUser) -> Response:
-    """Get a blog post by its slug, with the same visibility as by id."""
-    post = await run_blocking(posts.get_by_slug, slug=slug, viewer=viewer)
-    return item_response(post, schema=PostPublic)
+def get_blog_post_by_slug(
+    slug: str, posts: PostServiceDep, viewer: OptionalUser, response: Response
+) -> PostPublic:
+    """Get a post by its slug, with the same visibility as by id."""
+    return _with_etag(posts.get_by_slug(slug=slug, viewer=viewer), response)
 
 
-@extras.get("/categories", operation_id="listBlogCategories", responses=error_responses(503))
-async def list_blog_categories(posts: PostServiceDep) -> CategoryList:
+@router.get("/posts/{postId}", operation_id="getBlogPost", responses=error_responses(404, 503))
+def get_blog_post(
+    post_id: PostId, posts: PostServiceDep, viewer: OptionalUser, response: Response
+) -> PostPublic:
+    """Get a post by id; a draft exists only for the owner. `ETag` is its version."""
+    return _with_etag(posts.get(item_id=post_id, viewer=viewer), response)
+
+
+@router.put(
+    "/posts/{postId}",
+    operation_id="updateBlogPost",
+    responses=error_responses(400, *CHANGE_ERRORS, 413),
+)
+def update_blog_post(
+    post_id: PostId,
+    body: PostUpdate,
+    posts: PostServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> PostPublic:
+    """Change the fields sent (owner only); with a stale `If-Match`, 412."""
+    post = posts.update(item_id=post_id, changes=body, precondition=precondition)
+    return _with_etag(post, response)
+
+
+@router.delete(
+    "/posts/{postId}",
+    operation_id="deleteBlogPost",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def delete_blog_post(
+    post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch
+) -> None:
+    """Delete a post and free its slug (owner only); honours `If-Match`."""
+    posts.delete(item_id=post_id, precondition=precondition)
+
+
+@router.post(
+    "/posts/{postId}/publish",
+    operation_id="publishBlogPost",
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def publish_blog_post(
+    post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch, response: Response
+) -> PostPublic:
+    """Publish a draft (owner only); publishing a published post gives 409."""
+    return _with_etag(posts.publish(item_id=post_id, precondition=precondition), response)
+
+
+@router.post(
+    "/posts/{postId}/unpublish",
+    operation_id="unpublishBlogPost",
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def unpublish_blog_post(
+    post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch, response: Response
+) -> PostPublic:
+    """Turn a published post back into a draft (owner only); a draft already gives 409."""
+    return _with_etag(posts.unpublish(item_id=post_id, precondition=precondition), response)
+
+
+@router.get("/categories", operation_id="listBlogCategories", responses=error_responses(503))
+def list_blog_categories(posts: PostServiceDep) -> CategoryList:
     """The categories of published posts, each once, sorted."""
-    return CategoryList(categories=await run_blocking(posts.categories))
+    return CategoryList(categories=posts.categories())

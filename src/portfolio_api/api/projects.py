@@ -1,6 +1,14 @@
-from portfolio_api.api.content import ContentApi, content_router
-from portfolio_api.dependencies import get_project_service
+"""Projects: published ones for everyone, drafts and changes for the owner."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, ProjectServiceDep
+from portfolio_api.api.errors import error_responses
+from portfolio_api.models.content import etag_of
 from portfolio_api.models.projects import (
+    Project,
     ProjectCreate,
     ProjectList,
     ProjectPublic,
@@ -8,20 +16,106 @@ from portfolio_api.models.projects import (
     ProjectUpdate,
 )
 
-router = content_router(
-    ContentApi(
-        prefix="/projects",
-        tag="Projects",
-        id_name="projectId",
-        singular="Project",
-        plural="Projects",
-        noun="project",
-        items_field="projects",
-        service=get_project_service,
-        create_schema=ProjectCreate,
-        update_schema=ProjectUpdate,
-        public_schema=ProjectPublic,
-        list_schema=ProjectList,
-        query_schema=ProjectQuery,
-    )
+router = APIRouter(tags=["Projects"])
+
+ProjectId = Annotated[str, Path(alias="projectId", description="The project's id")]
+CHANGE_ERRORS = (401, 403, 404, 409, 412, 503)
+
+
+def _with_etag(project: Project, response: Response) -> Project:
+    response.headers["ETag"] = etag_of(project.version)
+    return project
+
+
+@router.get("/projects", operation_id="listProjects", responses=error_responses(400, 401, 403, 503))
+def list_projects(
+    query: Annotated[ProjectQuery, Query()], projects: ProjectServiceDep, viewer: OptionalUser
+) -> ProjectList:
+    """Published projects, featured then newest first; drafts (`status=draft|all`): owner only."""
+    page = projects.list(query=query, viewer=viewer)
+    return ProjectList(projects=page.items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/projects",
+    operation_id="createProject",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 403, 409, 413, 503),
 )
+def create_project(
+    body: ProjectCreate, projects: ProjectServiceDep, _: Owner, response: Response
+) -> ProjectPublic:
+    """Create a draft (owner only); the server sets its id and timestamps."""
+    return _with_etag(projects.create(data=body), response)
+
+
+@router.get("/projects/{projectId}", operation_id="getProject", responses=error_responses(404, 503))
+def get_project(
+    project_id: ProjectId, projects: ProjectServiceDep, viewer: OptionalUser, response: Response
+) -> ProjectPublic:
+    """Get a project by id; a draft exists only for the owner. `ETag` is its version."""
+    return _with_etag(projects.get(item_id=project_id, viewer=viewer), response)
+
+
+@router.put(
+    "/projects/{projectId}",
+    operation_id="updateProject",
+    responses=error_responses(400, *CHANGE_ERRORS, 413),
+)
+def update_project(
+    project_id: ProjectId,
+    body: ProjectUpdate,
+    projects: ProjectServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> ProjectPublic:
+    """Change the fields sent (owner only); with a stale `If-Match`, 412."""
+    project = projects.update(item_id=project_id, changes=body, precondition=precondition)
+    return _with_etag(project, response)
+
+
+@router.delete(
+    "/projects/{projectId}",
+    operation_id="deleteProject",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def delete_project(
+    project_id: ProjectId, projects: ProjectServiceDep, _: Owner, precondition: IfMatch
+) -> None:
+    """Delete a project and its view counter (owner only); honours `If-Match`."""
+    projects.delete(item_id=project_id, precondition=precondition)
+
+
+@router.post(
+    "/projects/{projectId}/publish",
+    operation_id="publishProject",
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def publish_project(
+    project_id: ProjectId,
+    projects: ProjectServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> ProjectPublic:
+    """Publish a draft (owner only); publishing a published project gives 409."""
+    return _with_etag(projects.publish(item_id=project_id, precondition=precondition), response)
+
+
+@router.post(
+    "/projects/{projectId}/unpublish",
+    operation_id="unpublishProject",
+    responses=error_responses(*CHANGE_ERRORS),
+)
+def unpublish_project(
+    project_id: ProjectId,
+    projects: ProjectServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+) -> ProjectPublic:
+    """Turn a published project back into a draft (owner only); a draft already gives 409."""
+    return _with_etag(projects.unpublish(item_id=project_id, precondition=precondition), response)

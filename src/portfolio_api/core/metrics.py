@@ -1,16 +1,25 @@
 """Business metrics as CloudWatch EMF lines: their names, namespace and dimensions, in one place.
 
+Powertools' `Metrics` keeps one metric set per process; `log_metrics` on the Lambda handler
+prints it as one EMF line at the end of each invocation that counted something. Nothing flushes
+it outside Lambda, so there nothing is counted (make dev's log stays free of EMF lines).
 template.yaml's dashboard draws these same names; a test keeps the two in step.
 """
 
-import threading
+import os
+import warnings
 from enum import StrEnum
 from typing import Protocol
 
-from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from aws_lambda_powertools.metrics import Metrics, MetricUnit
+from aws_lambda_powertools.warnings import PowertoolsUserWarning
 
 NAMESPACE = "PortfolioApi"
 SERVICE = "portfolio-api"
+
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+# Most invocations count nothing, and Powertools warns of each empty flush.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 
 class BusinessMetric(StrEnum):
@@ -23,27 +32,21 @@ class MetricsSink(Protocol):
     def count(self, metric: BusinessMetric) -> None: ...
 
 
+def running_in_lambda() -> bool:
+    return "AWS_LAMBDA_FUNCTION_NAME" in os.environ
+
+
 class BusinessMetrics:
-    """Counts events; `publish` prints them as one EMF line, which CloudWatch turns into metrics.
+    """Counts events into Powertools' metric set, under Lambda only."""
 
-    Ephemeral: Powertools' `Metrics` shares one metric set across every instance in the process.
-    The lock matters only under uvicorn, where requests publish from several threads.
-    """
-
-    def __init__(self, *, environment: str) -> None:
-        self._emf = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
-        self._emf.set_default_dimensions(environment=environment)
-        self._lock = threading.Lock()
+    def __init__(self, *, environment: str, enabled: bool | None = None) -> None:
+        self._enabled = running_in_lambda() if enabled is None else enabled
+        if self._enabled:
+            with warnings.catch_warnings():
+                # Lambda builds one app per process; tests build many, each setting it again.
+                warnings.simplefilter("ignore", PowertoolsUserWarning)
+                metrics.set_default_dimensions(environment=environment)
 
     def count(self, metric: BusinessMetric) -> None:
-        with self._lock:
-            self._emf.add_metric(name=metric.value, unit=MetricUnit.Count, value=1)
-
-    def publish(self) -> None:
-        """A no-op when nothing was counted: Powertools would warn about an empty flush."""
-        with self._lock:
-            if self._emf.metric_set:
-                self._emf.flush_metrics()
-                # Powertools keeps the set when POWERTOOLS_METRICS_DISABLED is on, then prints
-                # it anyway at 100 values.
-                self._emf.clear_metrics()
+        if self._enabled:
+            metrics.add_metric(name=metric.value, unit=MetricUnit.Count, value=1)

@@ -1,7 +1,7 @@
-"""Visitor and content-view analytics: what the routes take and return."""
+"""Visitor and content-view analytics: the events counted, and what the routes take and return."""
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,45 @@ class VisitorSignal:
 
     ip: str = field(repr=False)
     user_agent: str = field(repr=False)
+
+
+class Counter(StrEnum):
+    """What a counter counts: visits (in all, per day, per month), and views in all."""
+
+    VISITS = "VISITS"
+    VISITS_BY_DAY = "VISITS#DAY"
+    VISITS_BY_MONTH = "VISITS#MONTH"
+    VIEWS = "VIEWS"
+
+
+class Outcome(Enum):
+    """What recording a visit or a view came to."""
+
+    COUNTED = "counted"
+    REPEAT = "repeat"
+    NO_CONTENT = "no-content"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Visit:
+    """A visit to count: the visitor's daily hash, its day and month, and when it lapses."""
+
+    visitor: str
+    day: str
+    month: str
+    now: int
+    expires_at: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class View:
+    """A view of one published item to count, once per visitor, item and day."""
+
+    visitor: str
+    content_type: ContentType
+    content_id: str
+    now: int
+    expires_at: int
 
 
 class VisitTracked(ResponseSchema):

@@ -6,9 +6,9 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from portfolio_api.models.base import Schema
 from portfolio_api.models.content import (
     ContentPublic,
-    ContentSummary,
     ContentUpdate,
     ContentWrite,
     ListQuery,
@@ -35,7 +35,7 @@ def _iso_date_text(value: Any) -> Any:
 CalendarDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
-class CertificationCreate(ContentWrite):
+class CertificationBase(Schema):
     name: Title
     issuer: Title
     icon: Icon
@@ -46,45 +46,41 @@ class CertificationCreate(ContentWrite):
     date_earned: CalendarDate
 
 
-class CertificationUpdate(ContentUpdate):
+class CertificationCreate(CertificationBase, ContentWrite):
+    """A new certification: it starts as a draft."""
+
+
+class CertificationUpdate(CertificationBase, ContentUpdate):
+    """The fields to change; `null` removes the credential link."""
+
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"credential_url"})
 
-    name: Title | None = None
-    issuer: Title | None = None
-    icon: Icon | None = None
-    type: CertificationType | None = None
-    featured: bool | None = None
-    description: Description | None = None
-    credential_url: WebUrl | None = None
-    date_earned: CalendarDate | None = None
+
+class CertificationPublic(ContentPublic, CertificationBase):
+    pass
 
 
-class CertificationPublic(ContentPublic):
-    name: str
-    issuer: str
-    icon: str
-    type: CertificationType
-    featured: bool
-    description: str
-    credential_url: str | None = None
-    date_earned: date
+class Certification(StoredContent, CertificationPublic):
+    NOUN: ClassVar[str] = "Certification"
+    INDEXED = (*StoredContent.INDEXED, "type", "featured", "date_earned")
 
-
-class Certification(CertificationPublic, StoredContent):
     @property
     def heading(self) -> str:
         return self.name
 
-
-class CertificationSummary(ContentSummary):
-    type: CertificationType
-    featured: bool
-    date_earned: date
+    def list_order(self) -> tuple[date, str]:
+        """The most recently earned first."""
+        return self.date_earned, self.id
 
 
-class CertificationQuery(ListQuery):
+class CertificationQuery(ListQuery[Certification]):
     type: CertificationType | None = None
     featured: bool | None = None
+
+    def matches(self, item: Certification) -> bool:
+        return (self.type is None or item.type is self.type) and (
+            self.featured is None or item.featured is self.featured
+        )
 
 
 class CertificationList(ListResponse):

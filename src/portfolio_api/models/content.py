@@ -1,11 +1,19 @@
-"""What posts, projects and certifications share: status, versions, writes, list queries, pages."""
+"""What posts, projects and certifications share: status, versions, writes, list queries, pages.
 
+Each kind declares its fields once, in `XBase`. `XCreate` adds the rules of a write,
+`XUpdate` makes every field optional (`ContentUpdate`), `XPublic` adds what the server sets,
+and the stored `X` adds its version and the few fields its list index projects (`INDEXED`).
+"""
+
+import copy
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Self, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from portfolio_api.models.base import RequestSchema, ResponseSchema
@@ -22,39 +30,6 @@ class StatusFilter(StrEnum):
     PUBLISHED = "published"
     DRAFT = "draft"
     ALL = "all"
-
-
-class ContentPublic(ResponseSchema):
-    id: str
-    status: Status
-    created_at: str
-    updated_at: str
-
-
-class StoredContent(ContentPublic):
-    """The item as stored: the public fields plus the version that `ETag` and `If-Match` carry."""
-
-    # Built on first use, not at import: no route declares these, and a cold start that serves
-    # a visit never reads content (docs/PERFORMANCE.md, cold start).
-    model_config = ConfigDict(defer_build=True)
-
-    version: int = Field(ge=1)
-
-    @property
-    def heading(self) -> str:
-        """What a dashboard calls the item: a post's title, a project's or certificate's name."""
-        raise NotImplementedError
-
-
-class ContentSummary(ResponseSchema):
-    """The few attributes the list index projects: enough to filter and order without the item."""
-
-    model_config = ConfigDict(defer_build=True)  # as StoredContent's
-
-    id: str
-    status: Status
-    created_at: str
-    updated_at: str
 
 
 class ContentWrite(RequestSchema):
@@ -87,13 +62,27 @@ def _null_only_where_nullable(schema: dict[str, Any], model: type[BaseModel]) ->
             kept = [option for option in options.pop("anyOf") if option != {"type": "null"}]
             options.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
         options.pop("default", None)
+    schema["minProperties"] = 1
 
 
-class ContentUpdate(ContentWrite):
-    """Every field optional; only the fields sent change. `null` clears only a NULLABLE field."""
+class ContentUpdate(ContentWrite, json_schema_extra=_null_only_where_nullable):
+    """The kind's fields, every one optional: only the fields sent change.
 
-    model_config = ConfigDict(json_schema_extra=_null_only_where_nullable)
+    Mixed in after the kind's base (`class PostUpdate(PostBase, ContentUpdate)`), it turns
+    the fields the base requires into optional ones, so no field is declared twice. `null`
+    clears only a field in NULLABLE; elsewhere it is refused, as is an empty body.
+    """
+
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        fields = cls.__pydantic_fields__
+        for name, field in list(fields.items()):
+            if field.is_required():
+                fields[name] = FieldInfo.merge_field_infos(field, default=None)
+        cls.model_rebuild(force=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -103,21 +92,102 @@ class ContentUpdate(ContentWrite):
         return value
 
     @model_validator(mode="after")
-    def _refuse_empty(self) -> "ContentUpdate":
+    def _refuse_empty(self) -> Self:
         if not self.model_fields_set:
             raise PydanticCustomError("empty_update", "send at least one field to change")
         return self
 
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True)
+
+def _without_rules(annotation: Any) -> Any:
+    """`Annotated[str, rules]` as `str`, inside unions and lists too."""
+    origin, arguments = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _without_rules(arguments[0])
+    if origin in (Union, UnionType):
+        return Union[tuple(_without_rules(argument) for argument in arguments)]  # noqa: UP007
+    if origin is list:
+        return list[_without_rules(arguments[0])]  # type: ignore[misc]
+    return annotation
 
 
-class ListQuery(BaseModel):
+class ContentPublic(ResponseSchema):
+    """The fields every kind's public shape carries, set by the server.
+
+    Mixed in before the kind's base (`class PostPublic(ContentPublic, PostBase)`), it keeps the
+    base's field types but not its input rules (lengths, patterns, validators): what was stored
+    is shown and read back as it was stored, even after a rule has tightened since.
+    """
+
+    id: str
+    status: Status
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        fields = cls.__pydantic_fields__
+        for name, field in list(fields.items()):
+            plain = copy.copy(field)
+            plain.annotation, plain.metadata = _without_rules(field.annotation), []
+            fields[name] = plain
+        cls.model_rebuild(force=True)
+
+
+class StoredContent(ContentPublic):
+    """An item as stored: its public fields, its version (the `ETag`), and its own rules.
+
+    A kind says what the server derives when an item is made, revised or published, and how
+    its lists are ordered; the shared service does the rest. `INDEXED` names the fields the
+    list index projects: lists filter and order items holding those alone.
+    """
+
+    NOUN: ClassVar[str]
+    INDEXED: ClassVar[tuple[str, ...]] = ("status", "created_at", "updated_at")
+
+    version: int = Field(ge=1)
+
+    @property
+    def heading(self) -> str:
+        """What a dashboard calls the item: a post's title, a project's or certificate's name."""
+        raise NotImplementedError
+
+    @classmethod
+    def made(cls, data: ContentWrite, *, item_id: str, now: str) -> Self:
+        """A new draft from a create body, at version 1."""
+        fields = data.model_dump(by_alias=False)
+        server = {"id": item_id, "status": Status.DRAFT, "created_at": now, "updated_at": now}
+        return cls.model_validate({**fields, **cls.derived(fields), **server, "version": 1})
+
+    @classmethod
+    def derived(cls, fields: dict[str, Any]) -> dict[str, Any]:
+        """What the server computes from a create body's fields (a post's slug, reading time)."""
+        return {}
+
+    def revised(self, changes: ContentUpdate) -> Self:
+        return self.model_copy(update=changes.model_dump(exclude_unset=True, by_alias=False))
+
+    def published(self, *, now: str) -> Self:
+        return self.model_copy(update={"status": Status.PUBLISHED})
+
+    def drafted(self) -> Self:
+        return self.model_copy(update={"status": Status.DRAFT})
+
+    def list_order(self) -> tuple[Any, ...]:
+        """A list's sort key, newest (highest) first; it reads INDEXED fields only."""
+        return (self.created_at, self.id)
+
+
+class ListQuery[M: StoredContent](BaseModel):
     status: StatusFilter = Field(
         StatusFilter.PUBLISHED, description="`draft` and `all` are for the owner only."
     )
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
+
+    def matches(self, item: M) -> bool:
+        """Whether the kind's own filters keep this item; it reads INDEXED fields only."""
+        return True
 
 
 class ListResponse(ResponseSchema):

@@ -1,15 +1,16 @@
-from typing import Annotated
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field, StringConstraints
 
-from portfolio_api.models.base import ResponseSchema
+from portfolio_api.core.text import read_time, slugify
+from portfolio_api.models.base import ResponseSchema, Schema
 from portfolio_api.models.content import (
     ContentPublic,
-    ContentSummary,
     ContentUpdate,
     ContentWrite,
     ListQuery,
     ListResponse,
+    Status,
     StoredContent,
 )
 from portfolio_api.models.fields import Label, LongText, Summary, Tag, Tags, Title
@@ -18,7 +19,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=SLUG_PATTERN)]
 
 
-class PostCreate(ContentWrite):
+class PostBase(Schema):
     title: Title
     excerpt: Summary
     content: LongText = Field(description="Markdown, at most 350,000 bytes (UTF-8).")
@@ -26,45 +27,65 @@ class PostCreate(ContentWrite):
     tags: Tags
 
 
-class PostUpdate(ContentUpdate):
-    title: Title | None = None
-    excerpt: Summary | None = None
-    content: LongText | None = None
-    category: Label | None = None
-    tags: Tags | None = None
-    slug: Slug | None = Field(
-        None, description="A new slug, unique among posts. The title alone never changes it."
-    )
+class PostCreate(PostBase, ContentWrite):
+    """A new post: it starts as a draft, with a slug made from its title."""
 
 
-class PostPublic(ContentPublic):
+class PostUpdate(PostBase, ContentUpdate):
+    """The fields to change. The title alone never changes the slug."""
+
+    slug: Slug | None = Field(None, description="A new slug, unique among posts.")
+
+
+class PostPublic(ContentPublic, PostBase):
     slug: str
-    title: str
-    excerpt: str
-    content: str
-    category: str
     read_time: str = Field(examples=["5 min read"])
     published_at: str = Field(description="`YYYY-MM-DD` of the first publication; `''` before.")
-    tags: list[str]
 
 
-class Post(PostPublic, StoredContent):
+class Post(StoredContent, PostPublic):
+    NOUN: ClassVar[str] = "Post"
+    INDEXED = (*StoredContent.INDEXED, "published_time", "category", "tags")
+
     published_time: str | None = None
 
     @property
     def heading(self) -> str:
         return self.title
 
+    @classmethod
+    def derived(cls, fields: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "slug": slugify(fields["title"]),
+            "read_time": read_time(fields["content"]),
+            "published_at": "",
+        }
 
-class PostSummary(ContentSummary):
-    category: str
-    tags: list[str]
-    published_time: str | None = None
+    def revised(self, changes: ContentUpdate) -> Self:
+        revised = super().revised(changes)
+        if "content" not in changes.model_fields_set:
+            return revised
+        return revised.model_copy(update={"read_time": read_time(revised.content)})
+
+    def published(self, *, now: str) -> Self:
+        first_time = {"published_at": now[:10], "published_time": now}
+        return super().published(now=now).model_copy(update={} if self.published_at else first_time)
+
+    def list_order(self) -> tuple[str, str]:
+        """Newest publication first; drafts by their last change."""
+        if self.status is Status.PUBLISHED and self.published_time:
+            return self.published_time, self.id
+        return self.updated_at, self.id
 
 
-class PostQuery(ListQuery):
+class PostQuery(ListQuery[Post]):
     category: Label | None = None
     tag: Tag | None = None
+
+    def matches(self, item: Post) -> bool:
+        if self.category and item.category.casefold() != self.category.casefold():
+            return False
+        return not self.tag or self.tag.casefold() in {tag.casefold() for tag in item.tags}
 
 
 class PostList(ListResponse):

@@ -1,8 +1,8 @@
 from typing import ClassVar
 
+from portfolio_api.models.base import Schema
 from portfolio_api.models.content import (
     ContentPublic,
-    ContentSummary,
     ContentUpdate,
     ContentWrite,
     ListQuery,
@@ -12,7 +12,7 @@ from portfolio_api.models.content import (
 from portfolio_api.models.fields import Label, LongText, Summary, Tags, Title, WebUrl
 
 
-class ProjectCreate(ContentWrite):
+class ProjectBase(Schema):
     name: Title
     description: Summary
     long_description: LongText
@@ -24,44 +24,38 @@ class ProjectCreate(ContentWrite):
     image_url: WebUrl | None = None
 
 
-class ProjectUpdate(ContentUpdate):
+class ProjectCreate(ProjectBase, ContentWrite):
+    """A new project: it starts as a draft."""
+
+
+class ProjectUpdate(ProjectBase, ContentUpdate):
+    """The fields to change; `null` removes a link."""
+
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"github_url", "live_url", "image_url"})
 
-    name: Title | None = None
-    description: Summary | None = None
-    long_description: LongText | None = None
-    tech: Tags | None = None
-    company: Label | None = None
-    featured: bool | None = None
-    github_url: WebUrl | None = None
-    live_url: WebUrl | None = None
-    image_url: WebUrl | None = None
+
+class ProjectPublic(ContentPublic, ProjectBase):
+    pass
 
 
-class ProjectPublic(ContentPublic):
-    name: str
-    description: str
-    long_description: str
-    tech: list[str]
-    company: str
-    featured: bool
-    github_url: str | None = None
-    live_url: str | None = None
-    image_url: str | None = None
+class Project(StoredContent, ProjectPublic):
+    NOUN: ClassVar[str] = "Project"
+    INDEXED = (*StoredContent.INDEXED, "featured")
 
-
-class Project(ProjectPublic, StoredContent):
     @property
     def heading(self) -> str:
         return self.name
 
+    def list_order(self) -> tuple[bool, str, str]:
+        """Featured first, then the newest."""
+        return self.featured, self.created_at, self.id
 
-class ProjectSummary(ContentSummary):
-    featured: bool
 
-
-class ProjectQuery(ListQuery):
+class ProjectQuery(ListQuery[Project]):
     featured: bool | None = None
+
+    def matches(self, item: Project) -> bool:
+        return self.featured is None or item.featured is self.featured
 
 
 class ProjectList(ListResponse):

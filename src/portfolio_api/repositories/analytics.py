@@ -5,74 +5,50 @@ Items (per-item view counters are in `views.py`):
            in the ephemeral table, which no backup keeps: a hash never outlives its day's salt
   counter  PK `COUNT#<counter>#<shard>`  SK `ALL`, `<YYYY-MM-DD>` or `<YYYY-MM>`  count (N)
 
-A dedup record lapses at the next UTC midnight. The transaction's condition lets an expired one
-be overwritten, since TTL deletes it up to two days late.
+A dedup record lapses at the next UTC midnight. Its condition lets an expired one be
+overwritten, since TTL deletes it days late.
 """
 
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any
-
-from botocore.exceptions import ClientError
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from portfolio_api.core.clock import Clock
 from portfolio_api.core.errors import DependencyUnavailable
-from portfolio_api.models.analytics import ContentType
-from portfolio_api.repositories.aws import cancellation_codes, dynamodb_errors, error_code
-from portfolio_api.repositories.content import ContentRepository
-from portfolio_api.repositories.reads import Item, batch_get_items, query_items
+from portfolio_api.models.analytics import ContentType, Counter, Outcome, View, Visit
+from portfolio_api.repositories.attributes import (
+    ENTITY_TYPE,
+    EXPIRES_AT,
+    PK,
+    SK,
+    Item,
+    key,
+    number,
+    text,
+)
+from portfolio_api.repositories.content import PUBLISHED
+from portfolio_api.repositories.reads import batch_get_items, query_items
 from portfolio_api.repositories.views import ViewCounters
+from portfolio_api.repositories.writes import Collided, Refused, Step, write
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 ALL_TIME = "ALL"
 TRANSACT_ATTEMPTS = 8
-# Cancellation reasons, and (last) the error of an attempt whose token is still being processed.
-RETRYABLE = frozenset(
-    {
-        "TransactionConflict",
-        "ThrottlingError",
-        "ProvisionedThroughputExceeded",
-        "TransactionInProgressException",
-    }
-)
-type Steps = Callable[[], list["TransactWriteItemTypeDef"]]
+SEEN = "seen"
+# What a refused step means: the content is not published, or the visitor was counted today.
+OUTCOME_IF_REFUSED = {PUBLISHED: Outcome.NO_CONTENT, SEEN: Outcome.REPEAT}
 
 
-class Counter(StrEnum):
-    VISITS = "VISITS"
-    VISITS_BY_DAY = "VISITS#DAY"
-    VISITS_BY_MONTH = "VISITS#MONTH"
-    VIEWS = "VIEWS"
+class ContentChecks(Protocol):
+    """A content repository, as a counted view needs it."""
 
+    @property
+    def entity(self) -> str: ...
 
-class Outcome(Enum):
-    COUNTED = "counted"
-    REPEAT = "repeat"
-    NO_CONTENT = "no-content"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Visit:
-    visitor: str
-    day: str
-    month: str
-    now: int
-    expires_at: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class View:
-    visitor: str
-    content_type: ContentType
-    content_id: str
-    now: int
-    expires_at: int
+    def published_check(self, *, item_id: str) -> Step: ...
 
 
 class AnalyticsRepository:
@@ -84,7 +60,7 @@ class AnalyticsRepository:
         ephemeral_table_name: str,
         shards: int,
         views: ViewCounters,
-        content: Mapping[ContentType, ContentRepository[Any, Any]],
+        content: Mapping[ContentType, ContentChecks],
         clock: Clock,
     ) -> None:
         self._client = client
@@ -97,14 +73,14 @@ class AnalyticsRepository:
 
     @staticmethod
     def _key(counter: Counter, shard: int, period: str) -> Item:
-        return {"PK": {"S": f"COUNT#{counter}#{shard}"}, "SK": {"S": period}}
+        return key(f"COUNT#{counter}#{shard}", period)
 
     @staticmethod
     def _seen_key(visitor: str, what: str) -> Item:
-        return {"PK": {"S": f"VISITOR#{visitor}"}, "SK": {"S": what}}
+        return key(f"VISITOR#{visitor}", what)
 
     def record_visit(self, *, visit: Visit) -> Outcome:
-        def steps() -> list["TransactWriteItemTypeDef"]:
+        def steps() -> list[Step]:
             shard = secrets.randbelow(self._shards)
             return [
                 self._first_sighting(self._seen_key(visit.visitor, "VISIT"), visit),
@@ -113,13 +89,13 @@ class AnalyticsRepository:
                 self._add(Counter.VISITS_BY_MONTH, shard, visit.month),
             ]
 
-        return self._transact(steps, outcome_if_refused=(Outcome.REPEAT,))
+        return self._transact(steps)
 
     def record_view(self, *, view: View) -> Outcome:
         content = self._content[view.content_type]
         seen = self._seen_key(view.visitor, f"VIEW#{content.entity}#{view.content_id}")
 
-        def steps() -> list["TransactWriteItemTypeDef"]:
+        def steps() -> list[Step]:
             return [
                 content.published_check(item_id=view.content_id),
                 self._first_sighting(seen, view),
@@ -127,13 +103,7 @@ class AnalyticsRepository:
                 self._add(Counter.VIEWS, secrets.randbelow(self._shards), ALL_TIME),
             ]
 
-        return self._transact(steps, outcome_if_refused=(Outcome.NO_CONTENT, Outcome.REPEAT))
-
-    def views(self, *, content_type: ContentType, content_id: str) -> int:
-        return self._views.views(entity=self._content[content_type].entity, item_id=content_id)
-
-    def ranked(self, *, content_type: ContentType, limit: int | None) -> list[tuple[str, int]]:
-        return self._views.ranked(entity=self._content[content_type].entity, limit=limit)
+        return self._transact(steps)
 
     def total(self, *, counter: Counter) -> int:
         """The sum of the counter's shards, read strongly consistent in one BatchGet."""
@@ -147,66 +117,65 @@ class AnalyticsRepository:
         """Counts by period from `first` to `last` (inclusive): one Query per shard."""
         totals: dict[str, int] = {}
         for shard in range(self._shards):
-            request = {
-                "TableName": self._table,
-                "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :first AND :last",
-                "ExpressionAttributeNames": {"#pk": "PK", "#sk": "SK"},
-                "ExpressionAttributeValues": {
-                    ":pk": self._key(counter, shard, ALL_TIME)["PK"],
-                    ":first": {"S": first},
-                    ":last": {"S": last},
+            items = query_items(
+                self._client,
+                {
+                    "TableName": self._table,
+                    "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :first AND :last",
+                    "ExpressionAttributeNames": {"#pk": PK, "#sk": SK},
+                    "ExpressionAttributeValues": {
+                        ":pk": self._key(counter, shard, ALL_TIME)[PK],
+                        ":first": text(first),
+                        ":last": text(last),
+                    },
                 },
-            }
-            for item in query_items(self._client, request):
-                period = item["SK"]["S"]
+            )
+            for item in items:
+                period = item[SK]["S"]
                 totals[period] = totals.get(period, 0) + int(item["count"]["N"])
         return totals
 
-    def _first_sighting(self, key: Item, event: Visit | View) -> "TransactWriteItemTypeDef":
-        return {
-            "Put": {
-                "TableName": self._ephemeral_table,
-                "Item": {
-                    **key,
-                    "expiresAt": {"N": str(event.expires_at)},
-                    "entityType": {"S": "Sighting"},
-                },
-                "ConditionExpression": "attribute_not_exists(PK) OR #expires <= :now",
-                "ExpressionAttributeNames": {"#expires": "expiresAt"},
-                "ExpressionAttributeValues": {":now": {"N": str(event.now)}},
-            }
-        }
+    def _first_sighting(self, seen: Item, event: Visit | View) -> Step:
+        sighting = {**seen, EXPIRES_AT: number(event.expires_at), ENTITY_TYPE: text("Sighting")}
+        return Step(
+            SEEN,
+            {
+                "Put": {
+                    "TableName": self._ephemeral_table,
+                    "Item": sighting,
+                    "ConditionExpression": f"attribute_not_exists({PK}) OR #expires <= :now",
+                    "ExpressionAttributeNames": {"#expires": EXPIRES_AT},
+                    "ExpressionAttributeValues": {":now": number(event.now)},
+                }
+            },
+        )
 
-    def _add(self, counter: Counter, shard: int, period: str) -> "TransactWriteItemTypeDef":
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": self._key(counter, shard, period),
-                "UpdateExpression": "ADD #count :one SET #type = :type",
-                "ExpressionAttributeNames": {"#count": "count", "#type": "entityType"},
-                "ExpressionAttributeValues": {":one": {"N": "1"}, ":type": {"S": "Counter"}},
-            }
-        }
+    def _add(self, counter: Counter, shard: int, period: str) -> Step:
+        return Step(
+            f"{counter} {period}",
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(counter, shard, period),
+                    "UpdateExpression": "ADD #count :one SET #type = :type",
+                    "ExpressionAttributeNames": {"#count": "count", "#type": ENTITY_TYPE},
+                    "ExpressionAttributeValues": {":one": number(1), ":type": text("Counter")},
+                }
+            },
+        )
 
-    def _transact(self, steps: Steps, *, outcome_if_refused: Sequence[Outcome]) -> Outcome:
-        """Runs the steps; a refused condition at index i gives `outcome_if_refused[i]`.
+    def _transact(self, steps: Callable[[], list[Step]]) -> Outcome:
+        """Runs the steps; a refused step gives its outcome, named in OUTCOME_IF_REFUSED.
 
         A transaction that collided with another one on a counter wrote nothing, so it is
         tried again (on a fresh shard) after a jittered pause.
         """
         for attempt in range(TRANSACT_ATTEMPTS):
             try:
-                with dynamodb_errors():
-                    self._client.transact_write_items(
-                        TransactItems=steps(), ClientRequestToken=uuid.uuid4().hex
-                    )
-            except ClientError as exc:
-                codes = cancellation_codes(exc) or [error_code(exc)]
-                refused = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
-                if refused and refused[0] < len(outcome_if_refused):
-                    return outcome_if_refused[refused[0]]
-                if not RETRYABLE.intersection(codes):
-                    raise
+                write(self._client, steps(), token=uuid.uuid4().hex)
+            except Refused as refused:
+                return OUTCOME_IF_REFUSED[refused.step]
+            except Collided:
                 self._clock.sleep(0.01 * 2**attempt * secrets.randbelow(1000) / 1000)
                 continue
             return Outcome.COUNTED

@@ -1,98 +1,131 @@
-"""Posts, projects and certifications on the single table: one item each, listed through GSI1.
+"""Posts, projects and certifications on the main table: one item each, listed through GSI1.
 
 Item:  PK `<ENTITY>#<id>`, SK `<ENTITY>`; GSI1PK `<ENTITY>`, GSI1SK `<id>`.
+Guard: PK `<PREFIX>#<value>`, SK `<PREFIX>`, the holder's id: one per value of a unique field
+       (a post's slug), written and removed in the same transaction as its item.
 The index keys live on the item itself, so one write changes both or neither.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypedDict, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from pydantic import TypeAdapter
+from pydantic.fields import FieldInfo
 
 from portfolio_api.core.clock import Clock
 from portfolio_api.core.errors import DomainError, WriteConflict
-from portfolio_api.models.content import ContentSummary, Status, StoredContent
-from portfolio_api.repositories.aws import cancellation_codes, dynamodb_errors, error_code
-from portfolio_api.repositories.reads import Item, batch_get_items, query_items
+from portfolio_api.models.content import Status, StoredContent
+from portfolio_api.repositories.attributes import (
+    CONTENT_INDEX,
+    CONTENT_INDEX_PK,
+    CONTENT_INDEX_SK,
+    ENTITY_TYPE,
+    PK,
+    Item,
+    key,
+    number,
+    text,
+)
+from portfolio_api.repositories.aws import dynamodb_errors
+from portfolio_api.repositories.reads import batch_get_items, query_items
+from portfolio_api.repositories.writes import Collided, Refused, Step, write
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import (
-        TransactWriteItemTypeDef,
-    )
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, PutTypeDef
 
-INDEX_NAME = "GSI1"
-VERSION_IS = "#version = :version"
-VERSION_NAMES = {"#version": "version"}
-
+ITEM = "item"
+PUBLISHED = "published"
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-def to_attributes(values: Mapping[str, Any]) -> Item:
-    return {name: _serializer.serialize(value) for name, value in values.items()}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unique:
+    """A field no two items of a kind share: DynamoDB itself keeps it unique, by guard items."""
+
+    field: str
+    prefix: str
+    holder: str  # the guard's attribute naming the item that holds the value
+    taken: Callable[[], DomainError]
 
 
-def from_attributes(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class ContentKind[M: StoredContent, S: ContentSummary]:
-    """One kind of content: the prefix of its keys, its stored model, its index projection."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContentKind[M: StoredContent]:
+    """One kind of content: the prefix of its keys, its stored model, its unique field."""
 
     entity: str
     model: type[M]
-    summary: type[S]
+    unique: Unique | None = None
 
 
 class Dependent(Protocol):
-    """Items that belong to a content item and go when it goes (its view counter)."""
+    """Items that belong to a content item and go in its delete (its view counter)."""
 
-    def deletions(self, *, entity: str, item_id: str) -> list["TransactWriteItemTypeDef"]: ...
+    def deletions(self, *, entity: str, item_id: str) -> list[Step]: ...
 
 
-class ContentRepository[M: StoredContent, S: ContentSummary]:
+class ContentRepository[M: StoredContent]:
     def __init__(
         self,
         *,
         client: "DynamoDBClient",
         table_name: str,
-        kind: ContentKind[M, S],
+        kind: ContentKind[M],
         clock: Clock,
         dependents: Sequence[Dependent] = (),
     ) -> None:
         self._client = client
-        self._dependents = tuple(dependents)
         self._table = table_name
-        self._entity = kind.entity
-        self._model = kind.model
-        self._summary = kind.summary
+        self._kind = kind
         self._clock = clock
-
-    @property
-    def model(self) -> type[M]:
-        return self._model
+        self._dependents = tuple(dependents)
 
     @property
     def entity(self) -> str:
-        return self._entity
+        return self._kind.entity
+
+    @property
+    def model(self) -> type[M]:
+        return self._kind.model
 
     def _key(self, item_id: str) -> Item:
-        return {"PK": {"S": f"{self._entity}#{item_id}"}, "SK": {"S": self._entity}}
+        return key(f"{self.entity}#{item_id}", self.entity)
 
-    def _index_key(self, item_id: str) -> Item:
-        return {"GSI1PK": {"S": self._entity}, "GSI1SK": {"S": item_id}}
+    def _guard_key(self, unique: Unique, value: str) -> Item:
+        return key(f"{unique.prefix}#{value}", unique.prefix)
 
     def _to_item(self, model: M) -> Item:
-        values = to_attributes(model.model_dump(mode="json", exclude_none=True))
-        kind: Item = {"entityType": {"S": self._entity.title()}}
-        return {**values, **kind, **self._key(model.id), **self._index_key(model.id)}
+        values = model.model_dump(mode="json", exclude_none=True)
+        item = {name: _serializer.serialize(value) for name, value in values.items()}
+        index = {CONTENT_INDEX_PK: text(self.entity), CONTENT_INDEX_SK: text(model.id)}
+        return {**item, ENTITY_TYPE: text(self.entity.title()), **self._key(model.id), **index}
 
     def _to_model(self, item: Mapping[str, Any]) -> M:
-        return self._model.model_validate(from_attributes(item))
+        return self._kind.model.model_validate(_plain(item))
+
+    @cached_property
+    def _indexed_fields(self) -> dict[str, tuple[str, TypeAdapter[Any]]]:
+        """Each INDEXED field by its stored name: its model name and a validator of its type."""
+        fields = self._kind.model.model_fields
+        return {
+            fields[name].alias or name: (name, _adapter(fields[name]))
+            for name in ("id", *self._kind.model.INDEXED)
+        }
+
+    def _to_partial(self, item: Mapping[str, Any]) -> M:
+        """The model holding only what GSI1 projects: enough to filter and order a list."""
+        values = {
+            name: adapter.validate_python(value)
+            for stored, value in _plain(item).items()
+            if stored in self._indexed_fields
+            for name, adapter in [self._indexed_fields[stored]]
+        }
+        # Pydantic's mypy plugin types model_construct by the bound, StoredContent.
+        return cast(M, self._kind.model.model_construct(**values))
 
     def get(self, *, item_id: str) -> M | None:
         """Strongly consistent: an owner reads back what was just written, ETag included."""
@@ -103,19 +136,19 @@ class ContentRepository[M: StoredContent, S: ContentSummary]:
         item = response.get("Item")
         return self._to_model(item) if item else None
 
-    def summaries(self) -> list[S]:
-        """Every item of this entity, as the small projection GSI1 holds (one Query, paged)."""
-        request = {
-            "TableName": self._table,
-            "IndexName": INDEX_NAME,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": "GSI1PK"},
-            "ExpressionAttributeValues": {":pk": {"S": self._entity}},
-        }
-        return [
-            self._summary.model_validate(from_attributes(item))
-            for item in query_items(self._client, request)
-        ]
+    def indexed(self) -> list[M]:
+        """Every item of this kind holding its INDEXED fields alone: one Query of GSI1, paged."""
+        items = query_items(
+            self._client,
+            {
+                "TableName": self._table,
+                "IndexName": CONTENT_INDEX,
+                "KeyConditionExpression": "#pk = :pk",
+                "ExpressionAttributeNames": {"#pk": CONTENT_INDEX_PK},
+                "ExpressionAttributeValues": {":pk": text(self.entity)},
+            },
+        )
+        return [self._to_partial(item) for item in items]
 
     def get_many(self, *, ids: Sequence[str]) -> list[M]:
         """The full items, in the order asked; ids deleted since the index was read drop out."""
@@ -125,106 +158,146 @@ class ContentRepository[M: StoredContent, S: ContentSummary]:
         return [found[item_id] for item_id in ids if item_id in found]
 
     def create(self, *, item: M) -> None:
-        put: TransactWriteItemTypeDef = {
-            "Put": {
-                "TableName": self._table,
-                "Item": self._to_item(item),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
+        put: PutTypeDef = {
+            "TableName": self._table,
+            "Item": self._to_item(item),
+            "ConditionExpression": f"attribute_not_exists({PK})",
         }
-        self._write([put, *self._create_extras(item)])
+        self._write([Step(ITEM, {"Put": put}), *self._claims(item, previous=None)])
 
     def replace(self, *, item: M, previous: M) -> None:
         """Write `item` only if the stored version is still `previous`'s."""
-        put: TransactWriteItemTypeDef = {
-            "Put": {
-                "TableName": self._table,
-                "Item": self._to_item(item),
-                "ConditionExpression": VERSION_IS,
-                "ExpressionAttributeNames": VERSION_NAMES,
-                "ExpressionAttributeValues": {":version": {"N": str(previous.version)}},
-            }
-        }
-        self._write([put, *self._replace_extras(item, previous)])
+        put: PutTypeDef = {"TableName": self._table, "Item": self._to_item(item)}
+        steps = [Step(ITEM, {"Put": {**put, **_version_is(previous)}})]
+        self._write([*steps, *self._claims(item, previous=previous)])
 
     def delete(self, *, item: M) -> None:
-        delete: TransactWriteItemTypeDef = {
-            "Delete": {
-                "TableName": self._table,
-                "Key": self._key(item.id),
-                "ConditionExpression": VERSION_IS,
-                "ExpressionAttributeNames": VERSION_NAMES,
-                "ExpressionAttributeValues": {":version": {"N": str(item.version)}},
-            }
-        }
+        """Delete `item` at its version, with all that belongs to it. Another request's delete
+        of the same item means it is done; another request's change is a WriteConflict."""
+        delete: DeleteTypeDef = {"TableName": self._table, "Key": self._key(item.id)}
         dependents = [
-            operation
+            step
             for dependent in self._dependents
-            for operation in dependent.deletions(entity=self._entity, item_id=item.id)
+            for step in dependent.deletions(entity=self.entity, item_id=item.id)
         ]
-        self._write([delete, *self._delete_extras(item), *dependents])
+        steps = [Step(ITEM, {"Delete": {**delete, **_version_is(item)}}), *self._releases(item)]
+        try:
+            write(self._client, [*steps, *dependents])
+        except Refused as refused:
+            if refused.step == ITEM and refused.current is None:
+                return
+            raise self._conflict() from refused
+        except Collided as exc:
+            raise self._conflict() from exc
 
-    def published_check(self, *, item_id: str) -> "TransactWriteItemTypeDef":
+    def published_check(self, *, item_id: str) -> Step:
         """A transaction step that holds only while the item exists and is published."""
-        return {
-            "ConditionCheck": {
-                "TableName": self._table,
-                "Key": self._key(item_id),
-                "ConditionExpression": "attribute_exists(PK) AND #status = :published",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": {":published": {"S": Status.PUBLISHED.value}},
-            }
+        return Step(
+            PUBLISHED,
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": self._key(item_id),
+                    "ConditionExpression": f"attribute_exists({PK}) AND #status = :published",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":published": text(Status.PUBLISHED.value)},
+                }
+            },
+        )
+
+    def holder_of(self, *, value: str) -> str | None:
+        """The id of the item whose unique field is `value` (a strongly consistent read)."""
+        unique = self._unique()
+        with dynamodb_errors():
+            response = self._client.get_item(
+                TableName=self._table, Key=self._guard_key(unique, value), ConsistentRead=True
+            )
+        item = response.get("Item")
+        return item[unique.holder]["S"] if item else None
+
+    def taken(self, *, values: Sequence[str]) -> set[str]:
+        """Which of these unique values an item holds now (one consistent BatchGet).
+
+        Guards left unread count as taken: the create's transaction has the last word anyway.
+        """
+        unique = self._unique()
+        keys = [self._guard_key(unique, value) for value in values]
+        with dynamodb_errors():
+            response = self._client.batch_get_item(
+                RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+            )
+        read = response.get("Responses", {}).get(self._table, [])
+        unprocessed = response.get("UnprocessedKeys", {})
+        unread = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
+        held = {str(guard[PK]["S"]) for guard in [*read, *unread]}
+        return {value for value in values if self._guard_key(unique, value)[PK]["S"] in held}
+
+    def _unique(self) -> Unique:
+        if self._kind.unique is None:
+            raise TypeError(f"{self.entity} has no unique field")
+        return self._kind.unique
+
+    def _claims(self, item: M, *, previous: M | None) -> list[Step]:
+        """The guard of a new unique value, and the release of the one it replaces."""
+        unique = self._kind.unique
+        if unique is None:
+            return []
+        value = str(getattr(item, unique.field))
+        if previous is not None and value == str(getattr(previous, unique.field)):
+            return []
+        guard = {**self._guard_key(unique, value), unique.holder: text(item.id)}
+        claim: PutTypeDef = {
+            "TableName": self._table,
+            "Item": {**guard, ENTITY_TYPE: text(f"{self.entity.title()}{unique.field.title()}")},
+            "ConditionExpression": f"attribute_not_exists({PK})",
         }
+        return [Step(unique.field, {"Put": claim}), *self._releases(previous)]
+
+    def _releases(self, item: M | None) -> list[Step]:
+        unique = self._kind.unique
+        if unique is None or item is None:
+            return []
+        guard = self._guard_key(unique, str(getattr(item, unique.field)))
+        return [
+            Step(f"release {unique.field}", {"Delete": {"TableName": self._table, "Key": guard}})
+        ]
+
+    def _write(self, steps: list[Step]) -> None:
+        try:
+            write(self._client, steps)
+        except Refused as refused:
+            unique = self._kind.unique
+            if unique is not None and refused.step == unique.field:
+                raise unique.taken() from refused
+            raise self._conflict() from refused
+        except Collided as exc:
+            raise self._conflict() from exc
 
     def _conflict(self) -> WriteConflict:
-        return WriteConflict(f"The {self._entity.lower()} changed while it was being written")
-
-    def _create_extras(self, item: M) -> list["TransactWriteItemTypeDef"]:
-        """Items written in the same transaction as a new item (a post's slug guard)."""
-        return []
-
-    def _replace_extras(self, item: M, previous: M) -> list["TransactWriteItemTypeDef"]:
-        return []
-
-    def _delete_extras(self, item: M) -> list["TransactWriteItemTypeDef"]:
-        return []
-
-    def _extra_failed(self) -> DomainError:
-        """The error for a failed condition on one of the extra items."""
-        return self._conflict()
-
-    def _write(self, operations: list["TransactWriteItemTypeDef"]) -> None:
-        """A lone item is a plain conditional write, at half a transaction's cost."""
-        with dynamodb_errors():
-            try:
-                if len(operations) == 1:
-                    self._write_one(operations[0])
-                else:
-                    self._client.transact_write_items(TransactItems=operations)
-            except ClientError as exc:
-                failed = _failed_operation(exc)
-                if failed is None:
-                    raise
-                raise self._conflict() if failed == 0 else self._extra_failed() from exc
-
-    def _write_one(self, operation: "TransactWriteItemTypeDef") -> None:
-        if "Put" in operation:
-            self._client.put_item(**operation["Put"])
-        elif "Delete" in operation:
-            self._client.delete_item(**operation["Delete"])
-        else:
-            raise ValueError(f"Unsupported single write: {sorted(operation)}")
+        return WriteConflict(f"The {self.entity.lower()} changed while it was being written")
 
 
-def _failed_operation(exc: ClientError) -> int | None:
-    """Which write's condition failed (0 for a single write), or None for any other error.
+class _Condition(TypedDict):
+    ConditionExpression: str
+    ExpressionAttributeNames: dict[str, str]
+    ExpressionAttributeValues: Item
 
-    A transaction that lost a race with another one on the same item counts as the first write
-    failing: the caller rereads and tries again.
-    """
-    if error_code(exc) == "ConditionalCheckFailedException":
-        return 0
-    codes = cancellation_codes(exc)
-    if "ConditionalCheckFailed" in codes:
-        return codes.index("ConditionalCheckFailed")
-    return 0 if "TransactionConflict" in codes else None
+
+def _version_is(item: StoredContent) -> _Condition:
+    return {
+        "ConditionExpression": "#version = :version",
+        "ExpressionAttributeNames": {"#version": "version"},
+        "ExpressionAttributeValues": {":version": number(item.version)},
+    }
+
+
+def _adapter(field: FieldInfo) -> TypeAdapter[Any]:
+    """A validator of one field's type, constraints included, for an item read in part."""
+    annotated: Any = (
+        Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+    )
+    return TypeAdapter(annotated)
+
+
+def _plain(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from portfolio_api.core.logging import logger
+from portfolio_api.repositories.attributes import PK, key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -19,8 +20,8 @@ class TableProbe:
         try:
             self._client.get_item(
                 TableName=self._table,
-                Key={"PK": {"S": "HEALTH"}, "SK": {"S": "PROBE"}},
-                ProjectionExpression="PK",
+                Key=key("HEALTH", "PROBE"),
+                ProjectionExpression=PK,
             )
         except (BotoCoreError, ClientError):
             logger.warning("health probe: the table did not answer", exc_info=True)

@@ -1,31 +1,33 @@
 """Reads that take more than one call: a Query's pages, a BatchGet's unprocessed keys."""
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from portfolio_api.core.clock import Clock
 from portfolio_api.core.errors import DependencyUnavailable
+from portfolio_api.repositories.attributes import Item
 from portfolio_api.repositories.aws import dynamodb_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_dynamodb.type_defs import QueryInputPaginateTypeDef
 
-Item = dict[str, "AttributeValueTypeDef"]
 BATCH_GET_LIMIT = 100
 BATCH_GET_ATTEMPTS = 6
 
 
-def query_items(client: "DynamoDBClient", request: dict[str, Any]) -> Iterator[Item]:
-    """Every item a Query matches, page after page."""
-    request = dict(request)
-    while True:
-        with dynamodb_errors():
-            response = client.query(**request)
-        yield from response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+def query_items(
+    client: "DynamoDBClient", request: "QueryInputPaginateTypeDef", *, most: int | None = None
+) -> Iterator[Item]:
+    """The items a Query matches, page after page (boto3's paginator), `most` of them at most
+    (then read in pages of that size: a Query is billed for what it reads, not returns)."""
+    paginated: QueryInputPaginateTypeDef = {**request}
+    if most is not None:
+        paginated["PaginationConfig"] = {"MaxItems": most, "PageSize": most}
+    pages = client.get_paginator("query").paginate(**paginated)
+    with dynamodb_errors():
+        for page in pages:
+            yield from page.get("Items", [])
 
 
 def batch_get_items(

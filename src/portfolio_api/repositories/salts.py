@@ -6,13 +6,21 @@ no backup keeps.
 
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
-from portfolio_api.repositories.aws import dynamodb_errors, error_code
-from portfolio_api.repositories.reads import Item
+from portfolio_api.repositories.attributes import (
+    ENTITY_TYPE,
+    EXPIRES_AT,
+    PK,
+    Item,
+    key,
+    number,
+    text,
+)
+from portfolio_api.repositories.aws import dynamodb_errors
+from portfolio_api.repositories.writes import Refused, Step, write
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 
 class SaltRepository:
@@ -22,35 +30,33 @@ class SaltRepository:
 
     @staticmethod
     def _key(day: str) -> Item:
-        return {"PK": {"S": f"SALT#{day}"}, "SK": {"S": "SALT"}}
+        return key(f"SALT#{day}", "SALT")
 
     def salt_for(self, *, day: str, candidate: bytes, expires_at: int) -> bytes:
         """The day's salt; `candidate` becomes it when this is the day's first request.
 
-        The conditional put settles a race between first requests: the loser reads the winner's.
+        The conditional put settles a race between first requests: the loser gets the winner's,
+        which DynamoDB hands back with the refusal.
         """
         stored = self._read(day)
         if stored is not None:
             return stored
+        put: PutTypeDef = {
+            "TableName": self._table,
+            "Item": {
+                **self._key(day),
+                "salt": {"B": candidate},
+                EXPIRES_AT: number(expires_at),
+                ENTITY_TYPE: text("Salt"),
+            },
+            "ConditionExpression": f"attribute_not_exists({PK})",
+        }
         try:
-            with dynamodb_errors():
-                self._client.put_item(
-                    TableName=self._table,
-                    Item={
-                        **self._key(day),
-                        "salt": {"B": candidate},
-                        "expiresAt": {"N": str(expires_at)},
-                        "entityType": {"S": "Salt"},
-                    },
-                    ConditionExpression="attribute_not_exists(PK)",
-                )
-        except ClientError as exc:
-            if error_code(exc) != "ConditionalCheckFailedException":
+            write(self._client, [Step("salt", {"Put": put})])
+        except Refused as refused:
+            if refused.current is None:
                 raise
-            winner = self._read(day)
-            if winner is None:
-                raise
-            return winner
+            return bytes(refused.current["salt"]["B"])
         return candidate
 
     def forget(self, *, day: str) -> None:

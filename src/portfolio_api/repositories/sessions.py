@@ -2,13 +2,14 @@
 
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
-from portfolio_api.repositories.aws import dynamodb_errors, error_code
+from portfolio_api.repositories.attributes import ENTITY_TYPE, EXPIRES_AT, Item, key, number, text
+from portfolio_api.repositories.aws import dynamodb_errors
+from portfolio_api.repositories.writes import Refused, Step, write
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+REVOKED_AT = "revokedAt"
 
 
 class SessionRepository:
@@ -17,37 +18,38 @@ class SessionRepository:
         self._table = table_name
 
     @staticmethod
-    def _key(user_id: str) -> dict[str, "AttributeValueTypeDef"]:
-        return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "REVOCATION"}}
+    def _key(user_id: str) -> Item:
+        return key(f"USER#{user_id}", "REVOCATION")
 
     def revoke_tokens_issued_until(self, *, user_id: str, revoked_at: int, expires_at: int) -> None:
         """Store the cut-off. It only moves forward, so racing logouts keep the latest one."""
-        with dynamodb_errors():
-            try:
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=self._key(user_id),
-                    UpdateExpression=(
-                        "SET #revokedAt = :revokedAt, #expiresAt = :expiresAt, #type = :type"
-                    ),
-                    ConditionExpression=(
-                        "attribute_not_exists(#revokedAt) OR #revokedAt < :revokedAt"
-                    ),
-                    ExpressionAttributeNames={
-                        "#revokedAt": "revokedAt",
-                        "#expiresAt": "expiresAt",
-                        "#type": "entityType",
+        update: Step = Step(
+            "revocation",
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(user_id),
+                    "UpdateExpression": "SET #revokedAt = :revokedAt, #expiresAt = :expiresAt, "
+                    "#type = :type",
+                    "ConditionExpression": "attribute_not_exists(#revokedAt) "
+                    "OR #revokedAt < :revokedAt",
+                    "ExpressionAttributeNames": {
+                        "#revokedAt": REVOKED_AT,
+                        "#expiresAt": EXPIRES_AT,
+                        "#type": ENTITY_TYPE,
                     },
-                    ExpressionAttributeValues={
-                        ":revokedAt": {"N": str(revoked_at)},
-                        ":expiresAt": {"N": str(expires_at)},
-                        ":type": {"S": "Revocation"},
+                    "ExpressionAttributeValues": {
+                        ":revokedAt": number(revoked_at),
+                        ":expiresAt": number(expires_at),
+                        ":type": text("Revocation"),
                     },
-                )
-            except ClientError as exc:
-                if error_code(exc) != "ConditionalCheckFailedException":
-                    raise
-                # A later cut-off is already stored, and it covers this one.
+                }
+            },
+        )
+        try:
+            write(self._client, [update])
+        except Refused:
+            return  # a later cut-off is stored already, and it covers this one
 
     def revoked_at(self, *, user_id: str) -> int | None:
         with dynamodb_errors():
@@ -56,7 +58,7 @@ class SessionRepository:
                 Key=self._key(user_id),
                 ConsistentRead=True,
                 ProjectionExpression="#revokedAt",
-                ExpressionAttributeNames={"#revokedAt": "revokedAt"},
+                ExpressionAttributeNames={"#revokedAt": REVOKED_AT},
             )
         item = response.get("Item")
-        return int(item["revokedAt"]["N"]) if item else None
+        return int(item[REVOKED_AT]["N"]) if item else None

@@ -1,13 +1,12 @@
 """The rules posts, projects and certifications share: visibility, versions, status changes.
 
-Entity services subclass `ContentService` and fill in what differs: how an item is built from
-a create body, which filters a list takes, and how a list is ordered.
+What differs by kind lives with the kind's models (what a create derives, how a list filters
+and orders) and its `ContentKind` (keys, a unique field); this service reads both.
 """
 
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Protocol
 
 from portfolio_api.core.clock import Clock, iso_utc
 from portfolio_api.core.errors import (
@@ -20,7 +19,6 @@ from portfolio_api.core.errors import (
 )
 from portfolio_api.core.ids import ID_PATTERN, new_id
 from portfolio_api.models.content import (
-    ContentSummary,
     ContentUpdate,
     ContentWrite,
     ListQuery,
@@ -40,51 +38,23 @@ ID_SHAPE = re.compile(ID_PATTERN)
 type Change[M] = Callable[[M, str], M]
 
 
-class ContentService[
-    M: StoredContent,
-    S: ContentSummary,
-    C: ContentWrite,
-    U: ContentUpdate,
-    Q: ListQuery,
-](ABC):
-    NOUN: ClassVar[str] = "Item"
+class ContentReader(Protocol):
+    """What the analytics need of any kind: visibility, and items by id."""
 
-    def __init__(self, *, repository: ContentRepository[M, S], clock: Clock) -> None:
+    def get(self, *, item_id: str, viewer: Principal | None) -> StoredContent: ...
+
+    def visible_ids(self, *, viewer: Principal | None) -> set[str]: ...
+
+    def find(self, *, ids: Sequence[str]) -> Sequence[StoredContent]: ...
+
+    def not_found(self) -> NotFound: ...
+
+
+class ContentService[M: StoredContent]:
+    def __init__(self, *, repository: ContentRepository[M], clock: Clock) -> None:
         self._repository = repository
+        self._model = repository.model
         self._clock = clock
-
-    def _derived(self, data: C) -> dict[str, Any]:
-        """Fields the server computes from a create body (a post's slug and reading time)."""
-        return {}
-
-    @abstractmethod
-    def _matches(self, summary: S, query: Q) -> bool:
-        """Whether a list's filters (other than status) keep this item."""
-
-    @abstractmethod
-    def _order(self, summary: S) -> tuple[Any, ...]:
-        """The sort key of a list, newest (highest) first."""
-
-    def _revise(self, item: M, changes: dict[str, Any]) -> M:
-        return item.model_copy(update=changes)
-
-    def _published(self, item: M, now: str) -> M:
-        return item.model_copy(update={"status": Status.PUBLISHED})
-
-    def _insert(self, item: M) -> M:
-        self._repository.create(item=item)
-        return item
-
-    def _new(self, *, data: C, item_id: str, now: str) -> M:
-        return self._repository.model(
-            **data.model_dump(),
-            **self._derived(data),
-            id=item_id,
-            status=Status.DRAFT,
-            created_at=now,
-            updated_at=now,
-            version=1,
-        )
 
     def get(self, *, item_id: str, viewer: Principal | None) -> M:
         item = self._stored(item_id)
@@ -92,17 +62,17 @@ class ContentService[
             raise self.not_found()
         return item
 
-    def list(self, *, query: Q, viewer: Principal | None) -> Page[M]:
+    def list(self, *, query: ListQuery[M], viewer: Principal | None) -> Page[M]:
         statuses = _statuses_for(query.status, viewer)
         matching = [
-            summary
-            for summary in self._repository.summaries()
-            if summary.status in statuses and self._matches(summary, query)
+            item
+            for item in self._repository.indexed()
+            if item.status in statuses and query.matches(item)
         ]
-        matching.sort(key=self._order, reverse=True)
+        matching.sort(key=lambda item: item.list_order(), reverse=True)
         window = matching[query.offset : query.offset + query.limit]
         return Page(
-            items=self._repository.get_many(ids=[summary.id for summary in window]),
+            items=self._repository.get_many(ids=[item.id for item in window]),
             total=len(matching),
             limit=query.limit,
             offset=query.offset,
@@ -110,44 +80,46 @@ class ContentService[
 
     def visible_ids(self, *, viewer: Principal | None) -> set[str]:
         """The ids of every item this viewer may see (one Query of the list index)."""
-        return {
-            summary.id
-            for summary in self._repository.summaries()
-            if _may_see(summary.status, viewer)
-        }
+        return {item.id for item in self._repository.indexed() if _may_see(item.status, viewer)}
 
     def find(self, *, ids: Sequence[str]) -> Sequence[M]:
         """The items with these ids that exist, in the order asked."""
         return self._repository.get_many(ids=[item_id for item_id in ids if is_item_id(item_id)])
 
     def not_found(self) -> NotFound:
-        return NotFound(f"{self.NOUN} not found")
+        return NotFound(f"{self._model.NOUN} not found")
 
-    def create(self, *, data: C) -> M:
+    def create(self, *, data: ContentWrite) -> M:
+        item = self._new(data)
+        self._repository.create(item=item)
+        return item
+
+    def _new(self, data: ContentWrite) -> M:
         moment = self._clock.now()
-        now = iso_utc(moment)
-        return self._insert(self._new(data=data, item_id=new_id(now=moment), now=now))
+        return self._model.made(data, item_id=new_id(now=moment), now=iso_utc(moment))
 
-    def update(self, *, item_id: str, changes: U, precondition: Precondition | None) -> M:
+    def update(
+        self, *, item_id: str, changes: ContentUpdate, precondition: Precondition | None
+    ) -> M:
         return self._rewrite(
             item_id=item_id,
             precondition=precondition,
-            change=lambda item, _: self._revise(item, changes.changes()),
+            change=lambda item, _: item.revised(changes),
         )
 
     def publish(self, *, item_id: str, precondition: Precondition | None) -> M:
         def publish(item: M, now: str) -> M:
             if item.status is Status.PUBLISHED:
-                raise Conflict(f"{self.NOUN} is already published")
-            return self._published(item, now)
+                raise Conflict(f"{self._model.NOUN} is already published")
+            return item.published(now=now)
 
         return self._rewrite(item_id=item_id, precondition=precondition, change=publish)
 
     def unpublish(self, *, item_id: str, precondition: Precondition | None) -> M:
         def unpublish(item: M, _: str) -> M:
             if item.status is Status.DRAFT:
-                raise Conflict(f"{self.NOUN} is a draft already")
-            return item.model_copy(update={"status": Status.DRAFT})
+                raise Conflict(f"{self._model.NOUN} is a draft already")
+            return item.drafted()
 
         return self._rewrite(item_id=item_id, precondition=precondition, change=unpublish)
 
@@ -185,14 +157,14 @@ class ContentService[
             raise self.not_found()
         if precondition is not None and not precondition.admits(item.version):
             raise PreconditionFailed(
-                f"{self.NOUN} has changed since it was read: If-Match does not name "
+                f"{self._model.NOUN} has changed since it was read: If-Match does not name "
                 "its current version",
                 details={"currentETag": etag_of(item.version)},
             )
         return item
 
     def _busy(self) -> WriteConflict:
-        return WriteConflict(f"{self.NOUN} is being changed by other requests; retry")
+        return WriteConflict(f"{self._model.NOUN} is being changed by other requests; retry")
 
 
 def is_item_id(item_id: str) -> bool:

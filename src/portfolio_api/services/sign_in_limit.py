@@ -13,7 +13,7 @@ from portfolio_api.core.clock import Clock
 from portfolio_api.core.errors import InvalidCredentials, TooManySignInAttempts
 from portfolio_api.core.logging import logger
 from portfolio_api.repositories.sign_in_attempts import SignInAttempts
-from portfolio_api.services.visitors import VisitorIdentities
+from portfolio_api.services.identities import VisitorIdentities
 
 
 class SignInLimit:

@@ -1,7 +1,6 @@
 """Content views: counted once per visitor, item and UTC day; ranked by the index that counts."""
 
 from collections.abc import Mapping
-from typing import Any
 
 from portfolio_api.core.logging import logger
 from portfolio_api.core.metrics import BusinessMetric, MetricsSink
@@ -9,18 +8,21 @@ from portfolio_api.models.analytics import (
     ContentType,
     ContentViews,
     ContentViewStat,
+    Counter,
+    Outcome,
     TopContent,
+    View,
     ViewStats,
     ViewTracked,
     VisitorSignal,
 )
 from portfolio_api.models.identity import Principal
-from portfolio_api.repositories.analytics import AnalyticsRepository, Counter, Outcome, View
+from portfolio_api.repositories.analytics import AnalyticsRepository
+from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.bots import is_automated
-from portfolio_api.services.content import ContentService, is_item_id
-from portfolio_api.services.visitors import VisitorIdentities
+from portfolio_api.services.content import ContentReader, is_item_id
+from portfolio_api.services.identities import VisitorIdentities
 
-type AnyContentService = ContentService[Any, Any, Any, Any, Any]
 # Ranked counters read beyond `limit`, for items deleted a moment ago that the index still holds.
 TOP_SLACK = 5
 
@@ -30,11 +32,15 @@ class ViewService:
         self,
         *,
         counts: AnalyticsRepository,
+        counters: ViewCounters,
         identities: VisitorIdentities,
-        content: Mapping[ContentType, AnyContentService],
+        content: Mapping[ContentType, ContentReader],
+        entities: Mapping[ContentType, str],
         metrics: MetricsSink,
     ) -> None:
         self._counts = counts
+        self._counters = counters
+        self._entities = entities
         self._identities = identities
         self._content = content
         self._metrics = metrics
@@ -79,7 +85,7 @@ class ViewService:
     def stats(self, *, content_type: ContentType, viewer: Principal | None) -> ViewStats:
         """Every item the viewer may see, most viewed first; items never viewed show 0."""
         visible = self._content[content_type].visible_ids(viewer=viewer)
-        ranking = self._counts.ranked(content_type=content_type, limit=None)
+        ranking = self._counters.ranked(entity=self._entities[content_type])
         stats = {item_id: views for item_id, views in ranking if item_id in visible}
         stats.update(dict.fromkeys(sorted(visible - stats.keys()), 0))
         return ViewStats(content_type=content_type, stats=stats)
@@ -95,7 +101,9 @@ class ViewService:
         return self._counts.total(counter=Counter.VIEWS)
 
     def _top(self, content_type: ContentType, limit: int) -> list[ContentViewStat]:
-        ranking = self._counts.ranked(content_type=content_type, limit=limit + TOP_SLACK)
+        ranking = self._counters.ranked(
+            entity=self._entities[content_type], limit=limit + TOP_SLACK
+        )
         found = self._content[content_type].find(ids=[item_id for item_id, _ in ranking])
         headings = {item.id: item.heading for item in found}
         return [
@@ -105,4 +113,4 @@ class ViewService:
         ][:limit]
 
     def _views(self, content_type: ContentType, content_id: str) -> int:
-        return self._counts.views(content_type=content_type, content_id=content_id)
+        return self._counters.views(entity=self._entities[content_type], item_id=content_id)

@@ -1,20 +1,25 @@
-"""FastAPI dependencies, as the Annotated aliases routes declare."""
+"""FastAPI dependencies, as the Annotated aliases routes declare: who calls, and what with.
 
-from collections.abc import Awaitable, Callable
+They are `async` where they never block (FastAPI would run a sync one on a worker thread);
+`optional_user` reads the revocation record, so it is sync and runs on one.
+"""
+
 from typing import Annotated, cast
 
 from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.client_ip import client_ip
 from portfolio_api.config import Settings
 from portfolio_api.container import Container
 from portfolio_api.core.errors import InvalidToken, NotAuthenticated, PermissionDenied
 from portfolio_api.models.analytics import VisitorSignal
+from portfolio_api.models.certifications import Certification
 from portfolio_api.models.content import Precondition
 from portfolio_api.models.identity import Principal
+from portfolio_api.models.projects import Project
 from portfolio_api.services.auth import AuthService
+from portfolio_api.services.content import ContentService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.views import ViewService
@@ -26,55 +31,74 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def container_of(request: Request) -> Container:
-    """Not a dependency of its own: each extra dependency costs every request a solve step."""
+async def get_container(request: Request) -> Container:
     return cast(Container, request.app.state.container)
 
 
-def from_container[T](pick: Callable[[Container], T]) -> Callable[[Request], Awaitable[T]]:
-    """A dependency handing out one part of the app's container."""
-
-    async def dependency(request: Request) -> T:
-        return pick(container_of(request))
-
-    return dependency
+ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-app_settings = from_container(lambda container: container.settings)
-get_auth_service = from_container(lambda container: container.auth)
-get_health_service = from_container(lambda container: container.health)
-get_post_service = from_container(lambda container: container.posts)
-get_project_service = from_container(lambda container: container.projects)
-get_certification_service = from_container(lambda container: container.certifications)
-get_visitor_service = from_container(lambda container: container.visitors)
-get_view_service = from_container(lambda container: container.views)
+async def get_settings(container: ContainerDep) -> Settings:
+    return container.settings
 
 
-SettingsDep = Annotated[Settings, Depends(app_settings)]
+async def get_auth_service(container: ContainerDep) -> AuthService:
+    return container.auth
+
+
+async def get_health_service(container: ContainerDep) -> HealthService:
+    return container.health
+
+
+async def get_post_service(container: ContainerDep) -> PostService:
+    return container.posts
+
+
+async def get_project_service(container: ContainerDep) -> ContentService[Project]:
+    return container.projects
+
+
+async def get_certification_service(container: ContainerDep) -> ContentService[Certification]:
+    return container.certifications
+
+
+async def get_visitor_service(container: ContainerDep) -> VisitorService:
+    return container.visitors
+
+
+async def get_view_service(container: ContainerDep) -> ViewService:
+    return container.views
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
-
+PostServiceDep = Annotated[PostService, Depends(get_post_service)]
+ProjectServiceDep = Annotated[ContentService[Project], Depends(get_project_service)]
+CertificationServiceDep = Annotated[
+    ContentService[Certification], Depends(get_certification_service)
+]
+VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
+ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 
 
-async def optional_user(request: Request, credentials: BearerCredentials) -> Principal | None:
-    """Anonymous callers pass at once; a token that is present must be valid."""
+def optional_user(
+    request: Request, credentials: BearerCredentials, auth: AuthServiceDep
+) -> Principal | None:
+    """Anonymous callers pass as None; a token that is present must be valid."""
     if credentials is None or not credentials.credentials:
         if "authorization" in request.headers:
             raise InvalidToken("The Authorization header must read `Bearer <token>`")
         return None
-    auth = container_of(request).auth
-    return await run_blocking(auth.authenticate, token=credentials.credentials)
+    return auth.authenticate(token=credentials.credentials)
 
 
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 
 
-async def current_user(request: Request, credentials: BearerCredentials) -> Principal:
-    """Calls `optional_user` itself rather than depending on it: each level of dependencies
-    costs FastAPI work per route at a cold start and per request after."""
-    user = await optional_user(request, credentials)
+async def current_user(user: OptionalUser) -> Principal:
     if user is None:
         raise NotAuthenticated("Authentication token is missing")
     return user
@@ -83,8 +107,7 @@ async def current_user(request: Request, credentials: BearerCredentials) -> Prin
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-async def require_owner(request: Request, credentials: BearerCredentials) -> Principal:
-    user = await current_user(request, credentials)
+async def require_owner(user: CurrentUser) -> Principal:
     if not user.is_owner:
         raise PermissionDenied("Only the site owner may do this")
     return user
@@ -93,17 +116,12 @@ async def require_owner(request: Request, credentials: BearerCredentials) -> Pri
 Owner = Annotated[Principal, Depends(require_owner)]
 
 
-PostServiceDep = Annotated[PostService, Depends(get_post_service)]
-VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
-ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
-
-
-async def client_address(request: Request) -> str:
+async def client_address(request: Request, settings: SettingsDep) -> str:
     """The caller's IP, for counting and limiting only: never stored, logged or traced."""
     return client_ip(
-        request.scope,
+        request.client,
         forwarded_for=request.headers.get("x-forwarded-for"),
-        trusted_hops=container_of(request).settings.trusted_proxy_hops,
+        trusted_hops=settings.trusted_proxy_hops,
     )
 
 
