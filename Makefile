@@ -29,6 +29,14 @@ endif
 RUN := $(UV) run --frozen
 NODE_STAMP := tools/dynamodb-local/node_modules/.package-lock.json
 
+# From the command line only: ENV, NAME and EMAIL are common shell variables too (sh's start-up
+# file, WSL's machine name, the mail address of git and Debian's tools).
+$(foreach name,ENV NAME EMAIL,$(if $(filter command line,$(origin $(name))),,$(eval $(name) :=)))
+ENV := $(or $(ENV),dev)
+# A make value as one single-quoted shell word, whatever quotes or dollars it holds.
+quote = '$(subst ','\'',$(1))'
+DRY_FLAG := $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run)
+
 # The Lambda artifact (template.yaml's ApiFunction, `BuildMethod: makefile`): the python3.12
 # runtime runs on Amazon Linux 2023, glibc 2.34, arm64. LAMBDA_PLATFORM=x86_64-manylinux_2_34
 # builds the same artifact with x86_64 wheels, which the smoke test imports on this machine.
@@ -38,7 +46,7 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data
+.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data deploy
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -119,6 +127,22 @@ build-ApiFunction:
 	tar -C src --exclude=portfolio_api/devstack --exclude=__pycache__ --exclude='*.pyc' \
 		-cf - portfolio_api | tar -C "$(ARTIFACTS_DIR)" -xf -
 	$(RUN) python tools/precompile.py "$(ARTIFACTS_DIR)"
+
+# Everything below needs AWS credentials, except with DRY_RUN=1.
+# Account-specific parameters come from these; samconfig.toml holds the rest, per environment.
+ALARM_EMAIL ?=
+CERTIFICATE_ARN ?=
+HOSTED_ZONE_ID ?=
+DEPLOY = $(RUN) python -m portfolio_api.devstack.deploy --env $(call quote,$(ENV)) \
+	--uv $(call quote,$(UV)) --sam-cli $(SAM_CLI) --alarm-email $(call quote,$(ALARM_EMAIL)) \
+	--certificate-arn $(call quote,$(CERTIFICATE_ARN)) --hosted-zone-id $(call quote,$(HOSTED_ZONE_ID))
+
+deploy: setup ## make build, then sam deploy --config-env ENV (dev, staging, prod); DRY_RUN=1: no AWS
+	@# Refused before the build: an unknown ENV, or a domain without its certificate and zone.
+	@$(DEPLOY) --check-only
+	@$(MAKE) --no-print-directory build
+	$(SAM) validate --lint
+	@$(DEPLOY) $(DRY_FLAG)
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data

@@ -13,6 +13,7 @@ from botocore.session import get_session
 from portfolio_api.config import Settings
 from portfolio_api.core.metrics import NAMESPACE, SERVICE, BusinessMetric
 from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.devstack.samconfig import parse_overrides
 from tests.helpers.sam import CREATED_POOL_WITH_DOMAIN, gateway_body, resources_of_type, translate
 
 REPOSITORIES = REPO_ROOT / "src" / "portfolio_api" / "repositories"
@@ -20,6 +21,7 @@ REPOSITORIES = REPO_ROOT / "src" / "portfolio_api" / "repositories"
 LOCAL_OVERRIDES = frozenset({"DYNAMODB_ENDPOINT_URL", "COGNITO_ENDPOINT_URL", "COGNITO_JWKS_URL"})
 LOCAL_ONLY_SETTINGS = frozenset({"COGNITO_REGION"})
 SAM_LOCAL_ENV = REPO_ROOT / "events" / "env.json"
+ENVIRONMENTS = ("dev", "staging", "prod")
 SET_BY_LAMBDA = frozenset({"AWS_REGION"})
 # TransactWriteItems has no IAM action: each of its steps is authorized as its item action.
 TRANSACTION_STEPS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"})
@@ -480,17 +482,33 @@ def test_the_function_policy_stays_under_lambdas_20_kb(cfn: dict[str, Any]) -> N
     assert size < LAMBDA_POLICY_LIMIT_BYTES * 0.9
 
 
-def test_samconfig_deploys_three_environments() -> None:
+def test_samconfig_deploys_three_environments(cfn: dict[str, Any]) -> None:
+    # GIVEN samconfig.toml
     config = tomllib.loads((REPO_ROOT / "samconfig.toml").read_text())
-    environments = {"default": "dev", "staging": "staging", "prod": "prod"}
-    stacks = {config[section]["global"]["parameters"]["stack_name"] for section in environments}
-    assert len(stacks) == 3
-    for section, environment in environments.items():
-        deploy = config[section]["deploy"]["parameters"]
-        assert f"Environment={environment}" in deploy["parameter_overrides"]
-        assert deploy["capabilities"] == "CAPABILITY_IAM"
-        assert deploy["confirm_changeset"] is True
+    # THEN it has a section per environment, and default only for commands without --config-env
+    assert set(config) - {"version"} == {"default", *ENVIRONMENTS}
+    assert set(config["default"]) == {"validate", "build"}
     assert config["default"]["validate"]["parameters"]["lint"] is True
+    assert config["default"]["build"]["parameters"]["cached"] is False
+    for environment in ENVIRONMENTS:
+        # AND each deploys its own stack, with overrides that name template parameters only
+        assert config[environment]["global"]["parameters"] == {
+            "stack_name": f"portfolio-api-{environment}",
+            "region": "us-east-1",
+        }
+        deploy = config[environment]["deploy"]["parameters"]
+        assert (deploy["capabilities"], deploy["confirm_changeset"], deploy["resolve_s3"]) == (
+            "CAPABILITY_IAM",
+            True,
+            True,
+        )
+        overrides = parse_overrides(deploy["parameter_overrides"])
+        assert overrides["Environment"] == environment
+        assert set(overrides) <= set(cfn["Parameters"])
+        # AND only prod has a custom domain
+        assert overrides.get("DomainName", "") == (
+            "api.patrickcmd.dev" if environment == "prod" else ""
+        )
 
 
 def test_sam_local_env_file_overrides_only_what_the_function_declares(

@@ -54,10 +54,13 @@ def _environment(path: list[Path], extra: dict[str, str]) -> dict[str, str]:
 def _make(
     project: Path, *args: str, path: list[Path], env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    environment = _environment(path, env or {})
+    make = shutil.which("make", path=environment["PATH"])
+    assert make is not None
     return subprocess.run(
-        ["make", "--no-print-directory", *args],
+        [make, "--no-print-directory", *args],
         cwd=project,
-        env=_environment(path, env or {}),
+        env=environment,
         capture_output=True,
         text=True,
         timeout=240,
