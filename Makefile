@@ -46,7 +46,8 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data deploy
+.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data deploy \
+	owner
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -143,6 +144,10 @@ deploy: setup ## make build, then sam deploy --config-env ENV (dev, staging, pro
 	@$(MAKE) --no-print-directory build
 	$(SAM) validate --lint
 	@$(DEPLOY) $(DRY_FLAG)
+
+owner: setup ## The site's owner in a deployed pool: EMAIL=you@example.com [NAME=..] [ENV=dev]
+	@$(RUN) python -m portfolio_api.devstack.owner --env $(call quote,$(ENV)) \
+		--email $(call quote,$(EMAIL)) --name $(call quote,$(NAME)) --pool-id $(call quote,$(POOL_ID))
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data
