@@ -141,8 +141,9 @@ DEPLOY = $(RUN) python -m portfolio_api.devstack.deploy --env $(call quote,$(ENV
 	--certificate-arn $(call quote,$(CERTIFICATE_ARN)) --hosted-zone-id $(call quote,$(HOSTED_ZONE_ID))
 
 deploy: setup ## make build, then sam deploy --config-env ENV (dev, staging, prod); DRY_RUN=1: no AWS
-	@# Refused before the build: an unknown ENV, or a domain without its certificate and zone.
-	@$(DEPLOY) --check-only
+	@# Refused before the build: an unknown ENV, a domain without its certificate and zone, and
+	@# (unless DRY_RUN) missing AWS credentials.
+	@$(DEPLOY) --check-only $(DRY_FLAG)
 	@$(MAKE) --no-print-directory build
 	$(SAM) validate --lint
 	@$(DEPLOY) $(DRY_FLAG)

@@ -2,6 +2,7 @@
 
 import logging
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,28 @@ def test_the_dry_run_prints_the_exact_deploy_and_stops(caplog: pytest.LogCapture
     assert _overrides(words)["AlarmEmail"] == "ops+alarms@example.com"
     # AND it says what a real run would do first
     assert "set API Gateway's CloudWatch role in us-east-1 if the region has none" in out
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A machine where `aws configure` never ran."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_missing_credentials_stop_make_deploy_before_the_build(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    args = ["--env", "dev", "--uv", "uv", "--sam-cli", SAM_CLI, "--check-only"]
+    # GIVEN no AWS credentials, WHEN make deploy's first step runs
+    code = deploy.main(args)
+    # THEN it stops, saying how to set them
+    assert code == 1
+    assert "no AWS credentials found: run `aws configure`" in caplog.text
+    # AND a dry run needs none
+    assert deploy.main([*args, "--dry-run"]) == 0
+    assert deploy.main([*args[:-1], "--dry-run"]) == 0

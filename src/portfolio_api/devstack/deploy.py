@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from portfolio_api.devstack import REPO_ROOT
@@ -95,8 +96,7 @@ def plan_deploy(
     return DeployPlan(target=target, parameters=parameters, command=command)
 
 
-def run_preflight(target: DeployTarget) -> None:
-    session = session_with_credentials(region=target.region)
+def run_preflight(target: DeployTarget, *, session: boto3.Session) -> None:
     try:
         role = ensure_cloudwatch_role(
             apigateway=session.client("apigateway"), iam=session.client("iam")
@@ -133,32 +133,23 @@ def _parser() -> argparse.ArgumentParser:
     for parameter, variable in ACCOUNT_PARAMETERS.items():
         flag = "--" + variable.lower().replace("_", "-")
         parser.add_argument(flag, default="", help=f"the template's {parameter}")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check-only", action="store_true", help="refuse early, change nothing")
-    mode.add_argument("--dry-run", action="store_true", help="print the deploy, touch no AWS")
+    parser.add_argument("--check-only", action="store_true", help="refuse early, change nothing")
+    parser.add_argument("--dry-run", action="store_true", help="print the deploy, touch no AWS")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+def _plan_from(args: argparse.Namespace) -> DeployPlan:
     values = {key: getattr(args, var.lower()).strip() for key, var in ACCOUNT_PARAMETERS.items()}
-    try:
-        plan = plan_deploy(
-            load_samconfig(args.samconfig),
-            environment=args.env,
-            account_values=values,
-            uv=args.uv,
-            sam_cli=args.sam_cli,
-        )
-        if args.check_only or args.dry_run:
-            if args.dry_run:
-                _announce_dry_run(plan)
-            return 0
-        run_preflight(plan.target)
-    except (SamConfigError, DeployError, PreflightError, NoCredentialsError) as exc:
-        logger.error("make deploy: %s", exc)
-        return 1
+    return plan_deploy(
+        load_samconfig(args.samconfig),
+        environment=args.env,
+        account_values=values,
+        uv=args.uv,
+        sam_cli=args.sam_cli,
+    )
+
+
+def _run_sam(plan: DeployPlan) -> int:
     logger.info("%s", plan.shell_line())
     try:
         return subprocess.run(  # noqa: S603  # argv built above
@@ -166,6 +157,27 @@ def main(argv: list[str] | None = None) -> int:
         ).returncode
     except KeyboardInterrupt:  # Ctrl-C at the change set's prompt stops sam too
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """--check-only refuses before make builds: a bad ENV, a domain without its certificate
+    and zone, and (unless --dry-run) missing credentials."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    try:
+        plan = _plan_from(args)
+        if args.dry_run:
+            if not args.check_only:
+                _announce_dry_run(plan)
+            return 0
+        session = session_with_credentials(region=plan.target.region)
+        if args.check_only:
+            return 0
+        run_preflight(plan.target, session=session)
+    except (SamConfigError, DeployError, PreflightError, NoCredentialsError) as exc:
+        logger.error("make deploy: %s", exc)
+        return 1
+    return _run_sam(plan)
 
 
 if __name__ == "__main__":
