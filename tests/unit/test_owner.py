@@ -163,8 +163,8 @@ def test_make_owner_finds_the_pool_in_the_stack_and_says_how_to_sign_in(
         '"challenge": "NEW_PASSWORD_REQUIRED", "session"',
         f"POST {API_URL}/auth/challenge",
         '"newPassword"',
-        f"POST {API_URL}/auth/mfa/totp gives",
-        f"POST {API_URL}/auth/mfa/totp/verify",
+        f"POST {API_URL}/auth/mfa/totp  {{",
+        f"POST {API_URL}/auth/mfa/totp/verify  {{",
     ):
         assert step in caplog.text
     assert "Passw0rd" not in caplog.text

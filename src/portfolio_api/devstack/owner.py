@@ -96,7 +96,7 @@ def ensure_owner(
 
 
 def first_sign_in(*, email: str, api_url: str) -> str:
-    """How the owner signs in the first time, and then turns on TOTP MFA."""
+    """How the owner signs in the first time, then turns on TOTP MFA (docs/AUTHENTICATION.md)."""
     login = json.dumps({"email": email, "password": "<the temporary password>"})
     challenge = json.dumps(
         {
@@ -106,14 +106,20 @@ def first_sign_in(*, email: str, api_url: str) -> str:
             "newPassword": "<12+ characters: upper, lower, digit, symbol>",
         }
     )
+    enrol = json.dumps({"accessToken": "<accessToken>"})
+    verify = json.dumps({"accessToken": "<accessToken>", "code": "<6 digits>"})
     return (
         f"First sign-in, against {api_url}:\n"
         f"  1. POST {api_url}/auth/login  {login}\n"
         '     answers 403 with details: {"challenge": "NEW_PASSWORD_REQUIRED", "session": "..."}\n'
         f"  2. POST {api_url}/auth/challenge  {challenge}\n"
         "     answers 200 with the same body as a login: {user, token, accessToken, ...}\n"
-        f"  3. Then, signed in, TOTP MFA: POST {api_url}/auth/mfa/totp gives a secret for an\n"
-        f"     authenticator app; POST {api_url}/auth/mfa/totp/verify with a code turns it on."
+        "  3. TOTP MFA, with Authorization: Bearer <token> from that body:\n"
+        f"     POST {api_url}/auth/mfa/totp  {enrol}\n"
+        "     answers {secretCode, otpauthUri} for an authenticator app; then\n"
+        f"     POST {api_url}/auth/mfa/totp/verify  {verify}\n"
+        "     turns it on: later sign-ins answer 403 SOFTWARE_TOKEN_MFA, sent to /auth/challenge\n"
+        '     with {"code": "<6 digits>"} instead of newPassword.'
     )
 
 
@@ -127,7 +133,8 @@ def _report(result: OwnerResult, *, api_url: str) -> None:
             f"--username {result.email} --message-action RESEND"
         )
     logger.info(
-        "\nOwner %s in pool %s: %s. It is in the %s group.\n\n%s\n",
+        "\nOwner %s in pool %s: %s. It is in the %s group.\n\n%s\n\n"
+        "docs/DEPLOYMENT.md (The owner) has these steps as curl commands.\n",
         result.email,
         result.pool_id,
         status,
