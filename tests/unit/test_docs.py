@@ -58,7 +58,8 @@ OTHER_VARIABLES = frozenset(
         "SAM_CLI_TELEMETRY",
     }
 )
-OTHER_PREFIXES = ("AWS_", "POWERTOOLS_")
+# AWS's SDKs and Lambda, Powertools, and moto (its settings, e.g. for TOTP in tests).
+OTHER_PREFIXES = ("AWS_", "POWERTOOLS_", "MOTO_")
 # AWS's own constants that docs quote (NEW_PASSWORD_REQUIRED, CAPABILITY_IAM...) are no variables.
 AWS_SERVICES = ("cognito-idp", "cloudformation", "dynamodb", "apigateway", "iam", "lambda")
 
