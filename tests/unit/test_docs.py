@@ -61,7 +61,10 @@ OTHER_VARIABLES = frozenset(
 # AWS's SDKs and Lambda, Powertools, and moto (its settings, e.g. for TOTP in tests).
 OTHER_PREFIXES = ("AWS_", "POWERTOOLS_", "MOTO_")
 # AWS's own constants that docs quote (NEW_PASSWORD_REQUIRED, CAPABILITY_IAM...) are no variables.
-AWS_SERVICES = ("cognito-idp", "cloudformation", "dynamodb", "apigateway", "iam", "lambda")
+AWS_SERVICES = (
+    *("cognito-idp", "cloudformation", "dynamodb", "apigateway", "iam", "lambda"),
+    *("cloudwatch", "logs", "sns", "route53", "acm", "xray"),
+)
 
 
 @cache
