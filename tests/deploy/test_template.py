@@ -532,7 +532,7 @@ def test_sam_local_env_file_overrides_only_what_the_function_declares(
     }
     reach = docker_reach(platform="darwin")
     variables = function_environment(state, reach=reach, declared=declared_variables())
-    write_env_file(tmp_path / "env.json", variables)
+    write_env_file(tmp_path / "env.json", variables=variables)
     overrides = json.loads((tmp_path / "env.json").read_text())
     # THEN it names the function, and only variables SAM's translation declares: SAM ignores others
     assert set(overrides) == {"ApiFunction"}

@@ -42,7 +42,7 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
-def _environment(path: list[Path], extra: dict[str, str]) -> dict[str, str]:
+def _environment(path: list[Path], *, extra: dict[str, str]) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -54,7 +54,7 @@ def _environment(path: list[Path], extra: dict[str, str]) -> dict[str, str]:
 def _make(
     project: Path, *args: str, path: list[Path], env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environment = _environment(path, env or {})
+    environment = _environment(path, extra=env or {})
     make = shutil.which("make", path=environment["PATH"])
     assert make is not None
     return subprocess.run(

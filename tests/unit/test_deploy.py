@@ -45,7 +45,9 @@ def test_dev_deploys_its_section_with_the_alarm_email_added() -> None:
 
 def test_an_account_value_replaces_the_sections_own() -> None:
     # GIVEN a section that sets a value, and the same key given at deploy time
-    merged = deploy.merge_parameters({"A": "section", "B": "kept"}, {"A": "given", "C": ""})
+    merged = deploy.merge_parameters(
+        {"A": "section", "B": "kept"}, account_values={"A": "given", "C": ""}
+    )
     # THEN the given one wins, and empty ones add nothing
     assert merged == {"A": "given", "B": "kept"}
 

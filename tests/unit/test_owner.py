@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 API_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/dev/v1"
+# What make owner prints of the first sign-in, on the stack's own URL.
+FIRST_SIGN_IN = (
+    f"POST {API_URL}/auth/login",
+    '"challenge": "NEW_PASSWORD_REQUIRED", "session"',
+    f"POST {API_URL}/auth/challenge",
+    '"newPassword"',
+    f"POST {API_URL}/auth/mfa/totp  {{",
+    f"POST {API_URL}/auth/mfa/totp/verify  {{",
+)
 # Where samconfig.toml deploys dev, so where make owner looks.
 REGION = deploy_target(load_samconfig(), environment="dev").region
 
@@ -40,14 +49,16 @@ def pool(cognito: "CognitoIdentityProviderClient") -> LocalUserPool:
 
 
 def _user(
-    cognito: "CognitoIdentityProviderClient", pool: LocalUserPool, email: str
+    cognito: "CognitoIdentityProviderClient", *, pool: LocalUserPool, email: str
 ) -> dict[str, str]:
     found = cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=email)
     attributes = {item["Name"]: item.get("Value", "") for item in found["UserAttributes"]}
     return attributes | {"status": found.get("UserStatus", "")}
 
 
-def _groups(cognito: "CognitoIdentityProviderClient", pool: LocalUserPool, email: str) -> list[str]:
+def _groups(
+    cognito: "CognitoIdentityProviderClient", *, pool: LocalUserPool, email: str
+) -> list[str]:
     listed = cognito.admin_list_groups_for_user(UserPoolId=pool.user_pool_id, Username=email)
     return [group.get("GroupName", "") for group in listed["Groups"]]
 
@@ -61,7 +72,7 @@ def test_the_owner_is_created_with_an_emailed_password_and_put_in_the_group(
     result = owner.ensure_owner(cognito, pool_id=pool.user_pool_id, email=email, name="Ada")
     # THEN the user is lower-case, verified, named, waiting to change Cognito's temporary password
     assert (result.email, result.created) == ("ada@example.com", True)
-    user = _user(cognito, pool, "ada@example.com")
+    user = _user(cognito, pool=pool, email="ada@example.com")
     assert (user["email"], user["email_verified"], user["name"]) == (
         "ada@example.com",
         "true",
@@ -69,7 +80,7 @@ def test_the_owner_is_created_with_an_emailed_password_and_put_in_the_group(
     )
     assert user["status"] == "FORCE_CHANGE_PASSWORD"
     # AND the owner group holds it
-    assert _groups(cognito, pool, "ada@example.com") == ["owner"]
+    assert _groups(cognito, pool=pool, email="ada@example.com") == ["owner"]
 
 
 def test_an_existing_user_is_left_as_is_and_only_added_to_the_group(
@@ -98,9 +109,9 @@ def test_an_existing_user_is_left_as_is_and_only_added_to_the_group(
         )
         # THEN the user is untouched, and in the group
         assert result.created is False
-    user = _user(cognito, pool, "ada@example.com")
+    user = _user(cognito, pool=pool, email="ada@example.com")
     assert (user["name"], user["status"]) == ("A", "CONFIRMED")
-    assert _groups(cognito, pool, "ada@example.com") == ["owner"]
+    assert _groups(cognito, pool=pool, email="ada@example.com") == ["owner"]
 
 
 @pytest.mark.parametrize("raw", ["", "ada", "ada@example", "a da@example.com"])
@@ -110,7 +121,7 @@ def test_what_is_no_email_is_refused(raw: str) -> None:
         owner.normalized_email(raw)
 
 
-def _outputs_stub(session: boto3.Session, outputs: dict[str, str]) -> Stubber:
+def _outputs_stub(session: boto3.Session, *, outputs: dict[str, str]) -> Stubber:
     client = session.client("cloudformation", region_name=REGION)
     stubber = Stubber(client)
     stack = {
@@ -144,7 +155,7 @@ def test_make_owner_finds_the_pool_in_the_stack_and_says_how_to_sign_in(
     caplog.set_level(logging.INFO, logger="devstack")
     # GIVEN dev's stack, whose outputs name the pool and the API
     session = boto3.Session(region_name=REGION)
-    stubber = _outputs_stub(session, {"UserPoolId": pool.user_pool_id, "ApiUrl": API_URL})
+    stubber = _outputs_stub(session, outputs={"UserPoolId": pool.user_pool_id, "ApiUrl": API_URL})
     args = argparse.Namespace(env="dev", name="Ada", pool_id="")
     # WHEN make owner EMAIL=Ada@example.com runs
     with stubber:
@@ -156,16 +167,9 @@ def test_make_owner_finds_the_pool_in_the_stack_and_says_how_to_sign_in(
         )
         stubber.assert_no_pending_responses()
     # THEN the owner is in that pool and group
-    assert _groups(cognito, pool, "ada@example.com") == ["owner"]
+    assert _groups(cognito, pool=pool, email="ada@example.com") == ["owner"]
     # AND the first sign-in is spelt out on that API, with no password anywhere
-    for step in (
-        f"POST {API_URL}/auth/login",
-        '"challenge": "NEW_PASSWORD_REQUIRED", "session"',
-        f"POST {API_URL}/auth/challenge",
-        '"newPassword"',
-        f"POST {API_URL}/auth/mfa/totp  {{",
-        f"POST {API_URL}/auth/mfa/totp/verify  {{",
-    ):
+    for step in FIRST_SIGN_IN:
         assert step in caplog.text
     assert "Passw0rd" not in caplog.text
 

@@ -21,15 +21,15 @@ SAM_CLI = "aws-sam-cli==1.170.0"
 POOL = "us-east-1_Local123"
 
 
-def _state(dynamodb_url: str, cognito_url: str, **extra: str) -> dict[str, Any]:
+def _state(url: str, **extra: str) -> dict[str, Any]:
     """The fields make dev's state file holds (devstack/stack.py's ready file)."""
     return {
         "apiUrl": "http://127.0.0.1:8000",
         "apiPid": 1,
-        "dynamodbUrl": dynamodb_url,
+        "dynamodbUrl": url,
         "dynamodbPid": 2,
         "tableName": "portfolio-local",
-        "cognitoUrl": cognito_url,
+        "cognitoUrl": url,
         "userPoolId": POOL,
         "clientId": "client123",
         "region": "us-east-1",
@@ -42,7 +42,7 @@ def _state(dynamodb_url: str, cognito_url: str, **extra: str) -> dict[str, Any]:
 def state_file(tmp_path: Path, moto_server: MotoServer) -> Path:
     path = tmp_path / ".dev-stack.json"
     url = moto_server.endpoint_url
-    path.write_text(json.dumps(_state(url, url)))
+    path.write_text(json.dumps(_state(url)))
     return path
 
 
@@ -122,9 +122,9 @@ def test_the_ephemeral_table_comes_from_the_state_or_its_default() -> None:
     url = "http://127.0.0.1:1"
     # WHEN the state names it, or does not
     named = sam_local.function_environment(
-        _state(url, url, ephemeralTableName="eph-x"), reach=reach, declared=declared
+        _state(url, ephemeralTableName="eph-x"), reach=reach, declared=declared
     )
-    unnamed = sam_local.function_environment(_state(url, url), reach=reach, declared=declared)
+    unnamed = sam_local.function_environment(_state(url), reach=reach, declared=declared)
     # THEN the state's name wins, else make dev's default
     assert named["DYNAMODB_EPHEMERAL_TABLE_NAME"] == "eph-x"
     assert unnamed["DYNAMODB_EPHEMERAL_TABLE_NAME"] == "portfolio-ephemeral-local"
@@ -135,7 +135,7 @@ def test_only_variables_the_template_declares_are_written() -> None:
     reach = sam_local.DockerReach(host="127.0.0.1", network="host")
     url = "http://127.0.0.1:1"
     variables = sam_local.function_environment(
-        _state(url, url), reach=reach, declared={"ENVIRONMENT", "COGNITO_CLIENT_ID", "OTHER"}
+        _state(url), reach=reach, declared={"ENVIRONMENT", "COGNITO_CLIENT_ID", "OTHER"}
     )
     # THEN only those are written: sam local would ignore the rest anyway
     assert variables == {"ENVIRONMENT": "local", "COGNITO_CLIENT_ID": "client123"}
@@ -151,7 +151,7 @@ def test_a_state_file_left_by_a_killed_make_dev_is_not_trusted(tmp_path: Path) -
     # GIVEN a state file whose endpoints no longer answer (make dev was killed outright)
     path = tmp_path / ".dev-stack.json"
     closed = f"http://127.0.0.1:{free_port()}"
-    path.write_text(json.dumps(_state(closed, closed)))
+    path.write_text(json.dumps(_state(closed)))
     # WHEN it is read THEN it is refused
     with pytest.raises(sam_local.SamLocalError, match="does not answer"):
         sam_local.load_stack_state(path)

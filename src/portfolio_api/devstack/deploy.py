@@ -62,7 +62,7 @@ class DeployPlan:
 
 
 def merge_parameters(
-    overrides: Mapping[str, str], account_values: Mapping[str, str]
+    overrides: Mapping[str, str], *, account_values: Mapping[str, str]
 ) -> dict[str, str]:
     """The section's overrides, with each non-empty account value added or replacing its own."""
     return {**overrides, **{key: value for key, value in account_values.items() if value}}
@@ -89,7 +89,7 @@ def plan_deploy(
     sam_cli: str,
 ) -> DeployPlan:
     target = deploy_target(config, environment=environment)
-    parameters = merge_parameters(target.overrides, account_values)
+    parameters = merge_parameters(target.overrides, account_values=account_values)
     require_domain_pieces(parameters, environment=environment)
     command = [uv, "tool", "run", "--from", sam_cli, "sam", "deploy", "--config-env", environment]
     command += ["--parameter-overrides", *render_overrides(parameters)]

@@ -89,7 +89,7 @@ class _TemplateLoader(yaml.SafeLoader):
 _TemplateLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
-def _on_host(url: str, host: str) -> str:
+def _on_host(url: str, *, host: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}"))
 
@@ -98,13 +98,13 @@ def function_environment(
     state: Mapping[str, Any], *, reach: DockerReach, declared: set[str]
 ) -> dict[str, str]:
     """ApiFunction's settings against make dev's stack, limited to what the template declares."""
-    cognito = _on_host(state["cognitoUrl"], reach.host)
+    cognito = _on_host(state["cognitoUrl"], host=reach.host)
     wanted = {
         "ENVIRONMENT": "local",
         "LOG_LEVEL": "DEBUG",
         "DYNAMODB_TABLE_NAME": state["tableName"],
         "DYNAMODB_EPHEMERAL_TABLE_NAME": state.get("ephemeralTableName", DEFAULT_EPHEMERAL_TABLE),
-        "DYNAMODB_ENDPOINT_URL": _on_host(state["dynamodbUrl"], reach.host),
+        "DYNAMODB_ENDPOINT_URL": _on_host(state["dynamodbUrl"], host=reach.host),
         "COGNITO_ENDPOINT_URL": cognito,
         "COGNITO_USER_POOL_ID": state["userPoolId"],
         "COGNITO_CLIENT_ID": state["clientId"],
@@ -117,7 +117,7 @@ def function_environment(
     return {name: value for name, value in wanted.items() if name in declared}
 
 
-def write_env_file(path: Path, variables: Mapping[str, str]) -> None:
+def write_env_file(path: Path, *, variables: Mapping[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({FUNCTION: dict(variables)}, indent=2) + "\n")
 
@@ -159,7 +159,7 @@ def prepare(args: argparse.Namespace, *, platform: str = sys.platform) -> list[s
     state = load_stack_state(args.state_file)
     reach = docker_reach(platform=platform, style=args.docker.strip(), host=args.host.strip())
     variables = function_environment(state, reach=reach, declared=declared_variables())
-    write_env_file(args.env_file, variables)
+    write_env_file(args.env_file, variables=variables)
     return start_api_command(
         uv=args.uv,
         sam_cli=args.sam_cli,
