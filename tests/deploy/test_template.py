@@ -14,6 +14,13 @@ from botocore.session import get_session
 from portfolio_api.config import Settings
 from portfolio_api.core.metrics import NAMESPACE, SERVICE, BusinessMetric
 from portfolio_api.devstack import REPO_ROOT
+from portfolio_api.devstack.sam_local import (
+    declared_variables,
+    docker_reach,
+    function_environment,
+    write_env_file,
+)
+from portfolio_api.devstack.samconfig import parse_overrides
 from tests.helpers.alarms import fires
 from tests.helpers.sam import (
     CREATED_POOL_WITH_DOMAIN,
@@ -24,10 +31,11 @@ from tests.helpers.sam import (
 )
 
 REPOSITORIES = REPO_ROOT / "src" / "portfolio_api" / "repositories"
-# Declared empty, so that `sam local --env-vars events/env.json` may point them at make dev.
+# Declared empty, so that make sam-local's `--env-vars` file may point them at make dev.
 LOCAL_OVERRIDES = frozenset({"DYNAMODB_ENDPOINT_URL", "COGNITO_ENDPOINT_URL", "COGNITO_JWKS_URL"})
 LOCAL_ONLY_SETTINGS = frozenset({"COGNITO_REGION"})
-SAM_LOCAL_ENV = REPO_ROOT / "events" / "env.json"
+ENVIRONMENTS = ("dev", "staging", "prod")
+REQUIRED_LOCALLY = frozenset({"DYNAMODB_TABLE_NAME", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID"})
 SET_BY_LAMBDA = frozenset({"AWS_REGION"})
 # TransactWriteItems has no IAM action: each of its steps is authorized as its item action.
 TRANSACTION_STEPS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"})
@@ -626,28 +634,56 @@ def test_the_functions_resource_policy_does_not_grow_with_routes(
     assert _invoke_permissions(larger) == _invoke_permissions(cfn)
 
 
-def test_samconfig_deploys_three_environments() -> None:
+def test_samconfig_deploys_three_environments(cfn: dict[str, Any]) -> None:
+    # GIVEN samconfig.toml
     config = tomllib.loads((REPO_ROOT / "samconfig.toml").read_text())
-    environments = {"default": "dev", "staging": "staging", "prod": "prod"}
-    stacks = {config[section]["global"]["parameters"]["stack_name"] for section in environments}
-    assert len(stacks) == 3
-    for section, environment in environments.items():
-        deploy = config[section]["deploy"]["parameters"]
-        assert f"Environment={environment}" in deploy["parameter_overrides"]
-        assert deploy["capabilities"] == "CAPABILITY_IAM"
-        assert deploy["confirm_changeset"] is True
+    # THEN it has a section per environment, and default only for commands without --config-env
+    assert set(config) - {"version"} == {"default", *ENVIRONMENTS}
+    assert set(config["default"]) == {"validate", "build"}
     assert config["default"]["validate"]["parameters"]["lint"] is True
+    assert config["default"]["build"]["parameters"]["cached"] is False
+    for environment in ENVIRONMENTS:
+        # AND each deploys its own stack, with overrides that name template parameters only
+        assert config[environment]["global"]["parameters"] == {
+            "stack_name": f"portfolio-api-{environment}",
+            "region": "us-east-1",
+        }
+        deploy = config[environment]["deploy"]["parameters"]
+        assert (deploy["capabilities"], deploy["confirm_changeset"], deploy["resolve_s3"]) == (
+            "CAPABILITY_IAM",
+            True,
+            True,
+        )
+        overrides = parse_overrides(deploy["parameter_overrides"])
+        assert overrides["Environment"] == environment
+        assert set(overrides) <= set(cfn["Parameters"])
+        # AND only prod has a custom domain
+        assert overrides.get("DomainName", "") == (
+            "api.patrickcmd.dev" if environment == "prod" else ""
+        )
 
 
 def test_sam_local_env_file_overrides_only_what_the_function_declares(
-    cfn: dict[str, Any],
+    cfn: dict[str, Any], tmp_path: Path
 ) -> None:
-    # GIVEN the env.json that `sam local start-api --env-vars` reads
-    overrides = json.loads(SAM_LOCAL_ENV.read_text())
-    # THEN it names the function, and only variables the template declares: SAM ignores others
+    # GIVEN the env file that make sam-local writes for `sam local start-api --env-vars`
+    state = {
+        "dynamodbUrl": "http://127.0.0.1:8001",
+        "cognitoUrl": "http://127.0.0.1:8002",
+        "tableName": "portfolio-local",
+        "userPoolId": "us-east-1_Local",
+        "clientId": "client",
+        "region": "us-east-1",
+    }
+    reach = docker_reach(platform="darwin")
+    variables = function_environment(state, reach=reach, declared=declared_variables())
+    write_env_file(tmp_path / "env.json", variables=variables)
+    overrides = json.loads((tmp_path / "env.json").read_text())
+    # THEN it names the function, and only variables SAM's translation declares: SAM ignores others
     assert set(overrides) == {"ApiFunction"}
     declared = set(_function(cfn)["Environment"]["Variables"])
     assert set(overrides["ApiFunction"]) <= declared
-    # AND it points every local override at the host, where make dev listens
+    # AND it sets every local override, and the pool, table and client the app requires
+    assert set(overrides["ApiFunction"]) >= LOCAL_OVERRIDES | REQUIRED_LOCALLY
     for name in LOCAL_OVERRIDES:
         assert overrides["ApiFunction"][name].startswith("http://host.docker.internal:")

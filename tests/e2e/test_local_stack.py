@@ -24,10 +24,13 @@ READY_TIMEOUT = 120.0
 
 
 class Stack:
-    def __init__(self, process: subprocess.Popen[bytes], state: dict[str, Any], log: Path) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], state: dict[str, Any], log: Path, ready: Path
+    ) -> None:
         self.process = process
         self.state = state
         self.log = log
+        self.ready = ready  # what make dev writes to .dev-stack.json for make sam-local
 
     def interrupt(self) -> int:
         """What Ctrl-C does: SIGINT to the whole foreground process group."""
@@ -69,7 +72,7 @@ def local_stack(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the stack did not come up:\n{log.read_text()}")
             time.sleep(0.1)
-        yield Stack(process, json.loads(ready.read_text()), log)
+        yield Stack(process, json.loads(ready.read_text()), log, ready)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -107,10 +110,11 @@ def test_sign_in_round_trip_then_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
         api.close()
         # WHEN Ctrl-C is pressed
         assert stack.interrupt() == 0
-        # THEN no process of the stack is left, java included
+        # THEN no process of the stack is left, java included, nor its state file
         assert stack.group_is_gone()
         assert not Path(f"/proc/{stack.state['dynamodbPid']}").exists()
         assert "Stopped" in stack.log.read_text()
+        assert not stack.ready.exists()
         # AND no client address was logged (uvicorn's access log is off)
         assert "/v1/visitors/track" not in stack.log.read_text()
 

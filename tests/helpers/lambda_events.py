@@ -29,7 +29,7 @@ class LambdaContext:
 
 
 def sample_event_names() -> list[str]:
-    return sorted(path.name for path in EVENTS.glob("*.json") if path.name != "env.json")
+    return sorted(path.name for path in EVENTS.glob("*.json"))
 
 
 def load_event(name: str) -> Event:

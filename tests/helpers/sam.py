@@ -19,8 +19,12 @@ TEMPLATE = REPO_ROOT / "template.yaml"
 TRANSLATE_SCRIPT = Path(__file__).with_name("translate_template.py")
 
 
+PRIVATE_UV = REPO_ROOT / ".tools" / "bin" / "uv"
+
+
 def uv_command() -> list[str]:
-    uv = shutil.which("uv")
+    """uv from PATH, else the copy that `make` installs into .tools/ when PATH has none."""
+    uv = shutil.which("uv") or (str(PRIVATE_UV) if PRIVATE_UV.exists() else None)
     return [uv] if uv else [sys.executable, "-m", "uv"]
 
 

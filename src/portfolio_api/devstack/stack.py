@@ -1,5 +1,6 @@
 """`make dev`: DynamoDB Local, moto's Cognito and uvicorn, up together and down together."""
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -209,6 +210,7 @@ def run_stack(options: StackOptions) -> int:
             _write_ready_file(
                 options, api=api, dynamodb=dynamodb, pool=pool, path=options.ready_file
             )
+            stack.callback(_remove_ready_file, options.ready_file, api_pid=api.pid)
         return api.wait()
 
 
@@ -249,7 +251,7 @@ def _write_ready_file(
     pool: LocalUserPool,
     path: Path,
 ) -> None:
-    """What a test driving the stack needs to know; written last, so it means `ready`."""
+    """What a test or make sam-local needs to know; written last, so it means `ready`."""
     state = {
         "apiUrl": api.url,
         "apiPid": api.pid,
@@ -266,3 +268,11 @@ def _write_ready_file(
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(state))
     temporary.replace(path)
+
+
+def _remove_ready_file(path: Path, *, api_pid: int) -> None:
+    """Gone with the stack, so make sam-local never aims at a stopped one. A file that another
+    stack wrote since (a second make dev on another data folder) is that stack's to remove."""
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(path.read_text()).get("apiPid") == api_pid:
+            path.unlink()
