@@ -16,6 +16,7 @@ from jose import jwt
 from mangum import Mangum
 
 from portfolio_api.config import Settings
+from portfolio_api.core.metrics import metrics
 from portfolio_api.container import build_container
 from portfolio_api.devstack.cognito import cognito_client
 from portfolio_api.devstack.processes import free_port
@@ -405,10 +406,15 @@ def test_bad_mfa_bodies_are_400_in_the_envelope(
 
 
 def test_a_wrong_answer_counts_as_a_failed_login_and_a_weak_password_does_not(
-    settings: Settings, newcomer: str, capsys: pytest.CaptureFixture[str]
+    settings: Settings,
+    newcomer: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # GIVEN the app behind the Lambda handler, which publishes a request's metrics before returning
-    handler: Handler = Mangum(create_app(settings=settings), lifespan="off")
+    # GIVEN the app as Lambda runs it, whose metrics leave at the end of each invocation
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", LambdaContext.function_name)
+    metrics.clear_metrics()
+    handler: Handler = metrics.log_metrics(Mangum(create_app(settings=settings), lifespan="off"))
     sample = load_event("post-auth-login.json")
     started = handler(
         with_body(sample, body={"email": NEWCOMER.email, "password": NEWCOMER.password}),

@@ -171,7 +171,8 @@ def test_every_setting_is_set_by_the_template_or_local_only(cfn: dict[str, Any])
 
 
 def _client_calls() -> set[str]:
-    """Methods called on a boto3 client in the repositories: `self._client.x(` or `client.x(`."""
+    """Methods called on a boto3 client in the repositories: `self._client.x(` or `client.x(`,
+    and the operation a paginator pages through: `client.get_paginator("query")`."""
     calls: set[str] = set()
     for path in REPOSITORIES.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -181,7 +182,10 @@ def _client_calls() -> set[str]:
             if (isinstance(owner, ast.Name) and owner.id == "client") or (
                 isinstance(owner, ast.Attribute) and owner.attr == "_client"
             ):
-                calls.add(node.func.attr)
+                paged = node.func.attr == "get_paginator" and node.args
+                first = node.args[0] if paged else None
+                named = first.value if isinstance(first, ast.Constant) else None
+                calls.add(named if isinstance(named, str) else node.func.attr)
     return calls
 
 

@@ -49,7 +49,8 @@ class ViewCounters:
                 "Update": {
                     "TableName": self._table,
                     "Key": self._key(entity, item_id),
-                    "UpdateExpression": "ADD #views :one SET #rank = :rank, #id = :id, #type = :type",
+                    "UpdateExpression": "ADD #views :one "
+                    "SET #rank = :rank, #id = :id, #type = :type",
                     "ExpressionAttributeNames": {
                         "#views": RANKING_INDEX_SK,
                         "#rank": RANKING_INDEX_PK,
