@@ -16,8 +16,8 @@ from jose import jwt
 from mangum import Mangum
 
 from portfolio_api.config import Settings
-from portfolio_api.core.metrics import metrics
 from portfolio_api.container import build_container
+from portfolio_api.core.metrics import metrics
 from portfolio_api.devstack.cognito import cognito_client
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.factory import create_app
