@@ -28,7 +28,10 @@ from typing import Any
 # One line per module: the file to mutate, and the pytest arguments (files, node ids) of the fast
 # unit tests that must kill its mutants. No DynamoDB Local, no moto server: minutes, not hours.
 MODULES: dict[str, tuple[str, ...]] = {
-    "src/portfolio_api/core/security.py": ("tests/unit/test_token_verifier.py",),
+    "src/portfolio_api/core/security.py": (
+        "tests/unit/test_token_verifier.py",
+        "tests/unit/test_jwks.py",
+    ),
 }
 GOAL = 0.90
 
