@@ -103,6 +103,11 @@ format: setup ## Rewrite the code into shape
 	$(RUN) ruff check --fix src tests tools
 	$(RUN) ruff format src tests tools
 
+# The modules and the tests that must kill their mutants are the table in tests/mutation.py.
+.PHONY: mutation
+mutation: setup ## mutmut per module against its unit tests; fails under 90 % killed
+	$(RUN) python -m tests.mutation
+
 bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
 	$(RUN) python -m tests.bench.content
 	$(RUN) python -m tests.bench.tracking

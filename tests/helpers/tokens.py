@@ -4,8 +4,9 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -18,6 +19,30 @@ from tests.helpers.clock import FakeClock
 
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TESTPOOL"
 AUDIENCE = "test-app-client"
+
+# Each refusal's message, word for word: callers read it in the error body.
+OTHER_ISSUER = "The token was issued by another issuer"
+ID_TOKEN_REQUIRED = "An ID token is required"
+ACCESS_TOKEN_REQUIRED = "An access token is required"
+OTHER_CLIENT = "The token was issued for another client"
+MALFORMED_CLAIMS = "The token claims are malformed"
+EXPIRED = "The token has expired"
+ISSUED_IN_THE_FUTURE = "The token's issue time is not plausible"
+NOT_VALID_YET = "The token is not valid yet"
+TOO_LONG = "The token is too long"
+MALFORMED_TOKEN = "The token is malformed"
+NOT_RS256 = "The token must be signed with RS256"
+BAD_SIGNATURE = "The token signature is invalid"
+NO_KID = "The token header names no key"
+UNKNOWN_KEY = "The token was signed by an unknown key"
+JWKS_UNREACHABLE = "The identity provider's signing keys cannot be fetched"
+JWKS_MALFORMED = "The identity provider's signing keys are malformed"
+NO_SIGNING_KEYS = "The identity provider's signing keys are not available"
+
+
+def exactly(message: str) -> str:
+    """A `pytest.raises(match=...)` pattern for this message and nothing more."""
+    return f"^{re.escape(message)}$"
 
 
 def b64url(data: bytes) -> str:
@@ -65,6 +90,13 @@ def new_signing_key(kid: str) -> SigningKey:
     )
 
 
+@cache
+def shared_signing_key(kid: str) -> SigningKey:
+    """One key per kid for the whole run. Making a key takes ~100 ms; `make mutation` forks a
+    test run per mutant from a process that has made them already."""
+    return new_signing_key(kid)
+
+
 @dataclass
 class StaticJwks:
     """A JWKS endpoint under the test's control: what it publishes, and whether it answers."""
@@ -76,8 +108,24 @@ class StaticJwks:
     def fetch(self) -> bytes:
         self.fetches += 1
         if not self.reachable:
-            raise DependencyUnavailable("The identity provider's signing keys cannot be fetched")
-        return json.dumps({"keys": [key.jwk for key in self.keys]}).encode()
+            raise DependencyUnavailable(JWKS_UNREACHABLE)
+        return jwks_document(*(key.jwk for key in self.keys))
+
+
+@dataclass
+class RawJwks:
+    """A JWKS endpoint that answers whatever the test says, JWKS or not."""
+
+    document: bytes
+    fetches: int = field(default=0)
+
+    def fetch(self) -> bytes:
+        self.fetches += 1
+        return self.document
+
+
+def jwks_document(*entries: object) -> bytes:
+    return json.dumps({"keys": list(entries)}).encode()
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Cognito token checks (ID and access tokens): the ones aws-jwt-verify makes, with python-jose
 doing RS256 JWS only."""
 
+import http.client
 import json
 import threading
 import urllib.request
@@ -93,7 +94,8 @@ class HttpJwksSource:
             with urllib.request.urlopen(self._url, timeout=self._timeout) as response:  # noqa: S310
                 body: bytes = response.read(MAX_JWKS_BYTES)
                 return body
-        except (OSError, ValueError) as exc:
+        # HTTPException: an answer that is not HTTP (a bad status line, a broken chunk).
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             raise DependencyUnavailable(
                 "The identity provider's signing keys cannot be fetched"
             ) from exc
@@ -196,15 +198,26 @@ def _key_id(token: str) -> str:
 
 
 def _parse_jwks(document: bytes) -> dict[str, Key]:
+    """The RS256 signing keys of a JWKS by kid; anything else is the provider's fault (503)."""
     try:
-        entries = json.loads(document)["keys"]
+        parsed = json.loads(document)
+    except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
+        raise _malformed_jwks() from exc
+    entries = parsed.get("keys") if isinstance(parsed, dict) else None
+    if not isinstance(entries, list):
+        raise _malformed_jwks()
+    try:
         return {
             entry["kid"]: RSAKey(entry, ALGORITHM)
             for entry in entries
             if _is_rs256_signing_key(entry)
         }
-    except (ValueError, TypeError, KeyError, JOSEError) as exc:
-        raise DependencyUnavailable("The identity provider's signing keys are malformed") from exc
+    except (ValueError, TypeError, JOSEError) as exc:  # the key material itself, such as `n`
+        raise _malformed_jwks() from exc
+
+
+def _malformed_jwks() -> DependencyUnavailable:
+    return DependencyUnavailable("The identity provider's signing keys are malformed")
 
 
 def _is_rs256_signing_key(entry: object) -> bool:
