@@ -27,6 +27,8 @@ ATTRIBUTE_NAMES = frozenset(
     {"PK", "SK", "GSI1", "GSI2", "GSI1PK", "GSI1SK", "GSI2PK", "entityType", "expiresAt"}
 )
 ATTRIBUTES_MODULE = "repositories/attributes.py"
+# What hands a blocking call to a worker thread under uvicorn (api/blocking.py).
+BLOCKING = "run_blocking"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,20 +135,32 @@ def _service_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set
     }
 
 
-def _calls_on(function: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> Iterator[str]:
+def _on(node: ast.expr, names: set[str]) -> bool:
+    """Whether `node` is an attribute of one of `names`: `posts.get`, `container.auth.login`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name | ast.Attribute)
+        and ast.unparse(node.value).split(".")[0] in names
+    )
+
+
+def _service_calls(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]
+) -> Iterator[tuple[str, bool]]:
+    """(method, whether it runs off the event loop) of each service call in `function`."""
     for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(receiver := node.func.value, ast.Name | ast.Attribute)
-            and ast.unparse(receiver).split(".")[0] in names
-        ):
-            yield ast.unparse(node.func)
+        if not isinstance(node, ast.Call):
+            continue
+        if _on(node.func, names):
+            yield ast.unparse(node.func), False
+        elif ast.unparse(node.func) == BLOCKING and node.args and _on(node.args[0], names):
+            yield ast.unparse(node.args[0]), True
 
 
 def call_site_violations(modules: Iterable[Module]) -> list[str]:
-    """In api/: a service called from an `async def` (it would block the event loop), or a
-    route or dependency calling more than one service method (parse, one call, respond)."""
+    """In api/: a service called straight from an `async def` (it would block the event loop:
+    it must go through `run_blocking`), or a route or dependency calling more than one service
+    method (parse, one call, respond)."""
     found = []
     for module in modules:
         if module.layer != "api":
@@ -154,12 +168,14 @@ def call_site_violations(modules: Iterable[Module]) -> list[str]:
         for node in ast.walk(module.tree()):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            calls = list(_calls_on(node, _service_parameters(node)))
+            calls = list(_service_calls(node, _service_parameters(node)))
             where = f"{module.path}:{node.lineno} {node.name}"
-            if calls and isinstance(node, ast.AsyncFunctionDef):
-                found.append(f"{where} is async and calls {calls[0]}")
+            blocking = [call for call, off_loop in calls if not off_loop]
+            if blocking and isinstance(node, ast.AsyncFunctionDef):
+                found.append(f"{where} is async and calls {blocking[0]} on the event loop")
             if len(calls) > 1:
-                found.append(f"{where} makes {len(calls)} service calls: {', '.join(calls)}")
+                methods = ", ".join(call for call, _ in calls)
+                found.append(f"{where} makes {len(calls)} service calls: {methods}")
     return found
 
 

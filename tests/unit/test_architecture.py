@@ -130,17 +130,20 @@ async def get_post(post_id: PostId, posts: PostServiceDep) -> PostPublic:
     return posts.get(item_id=post_id, viewer=None)
 """
 TWO_CALLS = """
-def get_post(post_id: PostId, posts: PostServiceDep) -> PostPublic:
-    posts.get(item_id=post_id, viewer=None)
-    return posts.find(ids=[post_id])
+async def get_post(post_id: PostId, posts: PostServiceDep) -> PostPublic:
+    await run_blocking(posts.get, item_id=post_id, viewer=None)
+    return await run_blocking(posts.find, ids=[post_id])
 """
 THROUGH_THE_CONTAINER = """
 async def me(container: ContainerDep) -> None:
     container.auth.authenticate(token="t")
 """
 FINE = """
-def get_post(post_id: PostId, posts: PostServiceDep, response: Response) -> PostPublic:
-    return _with_etag(posts.get(item_id=post_id, viewer=None), response)
+async def get_post(post_id: PostId, posts: PostServiceDep, response: Response) -> PostPublic:
+    return _with_etag(await run_blocking(posts.get, item_id=post_id, viewer=None), response)
+
+def sync_route(posts: PostServiceDep) -> list[str]:
+    return posts.categories()
 
 async def current_user(user: OptionalUser) -> Principal:
     return user.upper()
@@ -150,9 +153,12 @@ async def current_user(user: OptionalUser) -> Principal:
 @pytest.mark.parametrize(
     ("source", "problem"),
     [
-        (ASYNC_ROUTE, "get_post is async and calls posts.get"),
+        (ASYNC_ROUTE, "get_post is async and calls posts.get on the event loop"),
         (TWO_CALLS, "get_post makes 2 service calls: posts.get, posts.find"),
-        (THROUGH_THE_CONTAINER, "me is async and calls container.auth.authenticate"),
+        (
+            THROUGH_THE_CONTAINER,
+            "me is async and calls container.auth.authenticate on the event loop",
+        ),
     ],
 )
 def test_a_route_that_blocks_or_calls_twice_is_caught(source: str, problem: str) -> None:

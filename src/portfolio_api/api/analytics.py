@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import OptionalUser, Owner, ViewServiceDep, Visitor
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.analytics import (
@@ -24,25 +25,29 @@ IdParam = Annotated[str, Path(alias="contentId")]
 @router.post(
     "/track", operation_id="trackContentView", responses=error_responses(400, 404, 413, 503)
 )
-def track_content_view(body: TrackView, views: ViewServiceDep, visitor: Visitor) -> ViewTracked:
+async def track_content_view(
+    body: TrackView, views: ViewServiceDep, visitor: Visitor
+) -> ViewTracked:
     """Count a view of published content, once per visitor, item and UTC day (bots never)."""
-    return views.track(signal=visitor, content_type=body.content_type, content_id=body.content_id)
+    return await run_blocking(
+        views.track, signal=visitor, content_type=body.content_type, content_id=body.content_id
+    )
 
 
 @router.get(
     "/top-content", operation_id="getTopContent", responses=error_responses(400, 401, 403, 503)
 )
-def get_top_content(
+async def get_top_content(
     query: Annotated[TopQuery, Query()], views: ViewServiceDep, _: Owner
 ) -> TopContent:
     """The most viewed items of each type, highest first (owner only)."""
-    return views.top(limit=query.limit)
+    return await run_blocking(views.top, limit=query.limit)
 
 
 @router.get("/total-views", operation_id="getTotalViews", responses=error_responses(401, 403, 503))
-def get_total_views(views: ViewServiceDep, _: Owner) -> TotalViews:
+async def get_total_views(views: ViewServiceDep, _: Owner) -> TotalViews:
     """Every view ever counted, of all content (owner only)."""
-    return TotalViews(total_views=views.total())
+    return TotalViews(total_views=await run_blocking(views.total))
 
 
 @router.get(
@@ -50,18 +55,20 @@ def get_total_views(views: ViewServiceDep, _: Owner) -> TotalViews:
     operation_id="getContentViewCount",
     responses=error_responses(400, 404, 503),
 )
-def get_content_view_count(
+async def get_content_view_count(
     content_type: TypeParam, content_id: IdParam, views: ViewServiceDep, viewer: OptionalUser
 ) -> ContentViews:
     """The views of one item; 404 where the caller may not see the item."""
-    return views.views_of(content_type=content_type, content_id=content_id, viewer=viewer)
+    return await run_blocking(
+        views.views_of, content_type=content_type, content_id=content_id, viewer=viewer
+    )
 
 
 @router.get(
     "/views/{contentType}", operation_id="getAllViewStats", responses=error_responses(400, 503)
 )
-def get_all_view_stats(
+async def get_all_view_stats(
     content_type: TypeParam, views: ViewServiceDep, viewer: OptionalUser
 ) -> ViewStats:
     """Views by id of every item of a type the caller may see (public: lists show them)."""
-    return views.stats(content_type=content_type, viewer=viewer)
+    return await run_blocking(views.stats, content_type=content_type, viewer=viewer)

@@ -1,5 +1,6 @@
 from fastapi import APIRouter
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import AuthServiceDep, ClientIp, CurrentUser, Owner
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.auth import (
@@ -20,9 +21,11 @@ router = APIRouter(prefix="/auth", tags=["Authentication"])
 
 
 @router.post("/login", operation_id="login", responses=error_responses(400, 401, 403, 429, 503))
-def login(body: LoginRequest, auth: AuthServiceDep, client: ClientIp) -> LoginResponse:
+async def login(body: LoginRequest, auth: AuthServiceDep, client: ClientIp) -> LoginResponse:
     """Sign in with email and password; send the returned `token` as `Authorization: Bearer`."""
-    signed_in = auth.login(email=body.email, password=body.password, client_ip=client)
+    signed_in = await run_blocking(
+        auth.login, email=body.email, password=body.password, client_ip=client
+    )
     return LoginResponse.of_sign_in(signed_in)
 
 
@@ -31,29 +34,29 @@ def login(body: LoginRequest, auth: AuthServiceDep, client: ClientIp) -> LoginRe
     operation_id="answerSignInChallenge",
     responses=error_responses(400, 401, 403, 429, 503),
 )
-def answer_challenge(
+async def answer_challenge(
     body: ChallengeRequest, auth: AuthServiceDep, client: ClientIp
 ) -> LoginResponse:
     """Answer the challenge a login's 403 named (new password or TOTP code) to finish signing in."""
-    signed_in = auth.answer_challenge(answer=body.answer(), client_ip=client)
+    signed_in = await run_blocking(auth.answer_challenge, answer=body.answer(), client_ip=client)
     return LoginResponse.of_sign_in(signed_in)
 
 
 @router.post("/refresh", operation_id="refreshToken", responses=error_responses(400, 401, 429, 503))
-def refresh(body: RefreshRequest, auth: AuthServiceDep) -> RefreshResponse:
+async def refresh(body: RefreshRequest, auth: AuthServiceDep) -> RefreshResponse:
     """Trade the refresh token for a new ID token and access token."""
-    return RefreshResponse.of(auth.refresh(refresh_token=body.refresh_token))
+    return RefreshResponse.of(await run_blocking(auth.refresh, refresh_token=body.refresh_token))
 
 
 @router.post("/logout", operation_id="logout", responses=error_responses(401, 503))
-def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
+async def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
     """Sign out everywhere: refresh tokens stop working and earlier ID tokens are refused."""
-    auth.logout(principal=user)
+    await run_blocking(auth.logout, principal=user)
     return MessageResponse(message="Successfully logged out")
 
 
 @router.get("/me", operation_id="getCurrentUser", responses=error_responses(401, 503))
-def me(user: CurrentUser) -> UserPublic:
+async def me(user: CurrentUser) -> UserPublic:
     """The signed-in user, with `role` set to `owner` for members of the owner group."""
     return UserPublic.of(user)
 
@@ -63,11 +66,13 @@ def me(user: CurrentUser) -> UserPublic:
     operation_id="startTotpEnrolment",
     responses=error_responses(400, 401, 403, 429, 503),
 )
-def start_totp_enrolment(
+async def start_totp_enrolment(
     body: TotpSetupRequest, owner: Owner, auth: AuthServiceDep
 ) -> TotpSetupResponse:
     """Start TOTP enrolment with the owner's own access token; show the URI as a QR code."""
-    enrolment = auth.start_totp_enrolment(principal=owner, access_token=body.access_token)
+    enrolment = await run_blocking(
+        auth.start_totp_enrolment, principal=owner, access_token=body.access_token
+    )
     return TotpSetupResponse(secret_code=enrolment.secret, otpauth_uri=enrolment.uri)
 
 
@@ -76,11 +81,13 @@ def start_totp_enrolment(
     operation_id="confirmTotpEnrolment",
     responses=error_responses(400, 401, 403, 429, 503),
 )
-def confirm_totp_enrolment(
+async def confirm_totp_enrolment(
     body: TotpVerifyRequest, owner: Owner, auth: AuthServiceDep
 ) -> MfaResponse:
     """Confirm TOTP enrolment with the app's current code; later sign-ins then ask for a code."""
-    auth.confirm_totp(principal=owner, access_token=body.access_token, code=body.code)
+    await run_blocking(
+        auth.confirm_totp, principal=owner, access_token=body.access_token, code=body.code
+    )
     return MfaResponse(
         message="TOTP MFA is on: sign-ins now ask for a code", mfa="SOFTWARE_TOKEN_MFA"
     )

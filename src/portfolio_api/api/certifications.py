@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import CertificationServiceDep, IfMatch, OptionalUser, Owner
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.certifications import (
@@ -34,13 +35,13 @@ def _with_etag(certification: Certification, response: Response) -> Certificatio
     operation_id="listCertifications",
     responses=error_responses(400, 401, 403, 503),
 )
-def list_certifications(
+async def list_certifications(
     query: Annotated[CertificationQuery, Query()],
     certifications: CertificationServiceDep,
     viewer: OptionalUser,
 ) -> CertificationList:
     """Published certifications, latest earned first; drafts (`status=draft|all`): owner only."""
-    page = certifications.list(query=query, viewer=viewer)
+    page = await run_blocking(certifications.list, query=query, viewer=viewer)
     return CertificationList(
         certifications=page.items, total=page.total, limit=page.limit, offset=page.offset
     )
@@ -52,11 +53,11 @@ def list_certifications(
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401, 403, 409, 413, 503),
 )
-def create_certification(
+async def create_certification(
     body: CertificationCreate, certifications: CertificationServiceDep, _: Owner, response: Response
 ) -> CertificationPublic:
     """Create a draft (owner only); the server sets its id and timestamps."""
-    return _with_etag(certifications.create(data=body), response)
+    return _with_etag(await run_blocking(certifications.create, data=body), response)
 
 
 @router.get(
@@ -64,14 +65,16 @@ def create_certification(
     operation_id="getCertification",
     responses=error_responses(404, 503),
 )
-def get_certification(
+async def get_certification(
     certification_id: CertificationId,
     certifications: CertificationServiceDep,
     viewer: OptionalUser,
     response: Response,
 ) -> CertificationPublic:
     """Get a certification by id; a draft exists only for the owner. `ETag` is its version."""
-    return _with_etag(certifications.get(item_id=certification_id, viewer=viewer), response)
+    return _with_etag(
+        await run_blocking(certifications.get, item_id=certification_id, viewer=viewer), response
+    )
 
 
 @router.put(
@@ -79,7 +82,7 @@ def get_certification(
     operation_id="updateCertification",
     responses=error_responses(400, *CHANGE_ERRORS, 413),
 )
-def update_certification(
+async def update_certification(
     certification_id: CertificationId,
     body: CertificationUpdate,
     certifications: CertificationServiceDep,
@@ -88,8 +91,8 @@ def update_certification(
     response: Response,
 ) -> CertificationPublic:
     """Change the fields sent (owner only); with a stale `If-Match`, 412."""
-    certification = certifications.update(
-        item_id=certification_id, changes=body, precondition=precondition
+    certification = await run_blocking(
+        certifications.update, item_id=certification_id, changes=body, precondition=precondition
     )
     return _with_etag(certification, response)
 
@@ -101,14 +104,14 @@ def update_certification(
     response_class=Response,
     responses=error_responses(*CHANGE_ERRORS),
 )
-def delete_certification(
+async def delete_certification(
     certification_id: CertificationId,
     certifications: CertificationServiceDep,
     _: Owner,
     precondition: IfMatch,
 ) -> None:
     """Delete a certification and its view counter (owner only); honours `If-Match`."""
-    certifications.delete(item_id=certification_id, precondition=precondition)
+    await run_blocking(certifications.delete, item_id=certification_id, precondition=precondition)
 
 
 @router.post(
@@ -116,7 +119,7 @@ def delete_certification(
     operation_id="publishCertification",
     responses=error_responses(*CHANGE_ERRORS),
 )
-def publish_certification(
+async def publish_certification(
     certification_id: CertificationId,
     certifications: CertificationServiceDep,
     _: Owner,
@@ -125,7 +128,10 @@ def publish_certification(
 ) -> CertificationPublic:
     """Publish a draft (owner only); publishing a published certification gives 409."""
     return _with_etag(
-        certifications.publish(item_id=certification_id, precondition=precondition), response
+        await run_blocking(
+            certifications.publish, item_id=certification_id, precondition=precondition
+        ),
+        response,
     )
 
 
@@ -134,7 +140,7 @@ def publish_certification(
     operation_id="unpublishCertification",
     responses=error_responses(*CHANGE_ERRORS),
 )
-def unpublish_certification(
+async def unpublish_certification(
     certification_id: CertificationId,
     certifications: CertificationServiceDep,
     _: Owner,
@@ -143,5 +149,8 @@ def unpublish_certification(
 ) -> CertificationPublic:
     """Turn a published certification back into a draft (owner only); a draft gives 409."""
     return _with_etag(
-        certifications.unpublish(item_id=certification_id, precondition=precondition), response
+        await run_blocking(
+            certifications.unpublish, item_id=certification_id, precondition=precondition
+        ),
+        response,
     )

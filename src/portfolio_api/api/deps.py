@@ -1,7 +1,7 @@
 """FastAPI dependencies, as the Annotated aliases routes declare: who calls, and what with.
 
-They are `async` where they never block (FastAPI would run a sync one on a worker thread);
-`optional_user` reads the revocation record, so it is sync and runs on one.
+They are `async`: FastAPI runs a sync one on a worker thread. `optional_user` reads the
+revocation record, so it hands that call to `run_blocking`, as routes do with services.
 """
 
 from typing import Annotated, cast
@@ -9,6 +9,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.client_ip import client_ip
 from portfolio_api.config import Settings
 from portfolio_api.container import Container
@@ -84,7 +85,7 @@ ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 
 
-def optional_user(
+async def optional_user(
     request: Request, credentials: BearerCredentials, auth: AuthServiceDep
 ) -> Principal | None:
     """Anonymous callers pass as None; a token that is present must be valid."""
@@ -92,7 +93,7 @@ def optional_user(
         if "authorization" in request.headers:
             raise InvalidToken("The Authorization header must read `Bearer <token>`")
         return None
-    return auth.authenticate(token=credentials.credentials)
+    return await run_blocking(auth.authenticate, token=credentials.credentials)
 
 
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]

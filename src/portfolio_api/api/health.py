@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
 from portfolio_api import __version__
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import HealthServiceDep, SettingsDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.health import HealthResponse
@@ -9,9 +10,9 @@ router = APIRouter(tags=["Health"])
 
 
 @router.get("/health", operation_id="getHealth", responses=error_responses(503))
-def health(service: HealthServiceDep, settings: SettingsDep) -> HealthResponse:
+async def health(service: HealthServiceDep, settings: SettingsDep) -> HealthResponse:
     """Liveness and whether DynamoDB answers; 503 in the error envelope when it does not."""
-    service.check()
+    await run_blocking(service.check)
     return HealthResponse(
         status="ok", dynamodb="ok", environment=settings.environment, version=__version__
     )

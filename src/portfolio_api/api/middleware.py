@@ -13,6 +13,7 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portfolio_api.api.blocking import serving_alone
 from portfolio_api.api.errors import error_response
 from portfolio_api.core.logging import correlation, logger
 
@@ -47,7 +48,8 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with serving_alone("aws.event" in scope):
+                await self.app(scope, receive, send_with_id)
         except Exception:
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, PostServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.content import etag_of
@@ -29,11 +30,11 @@ def _with_etag(post: Post, response: Response) -> Post:
 
 
 @router.get("/posts", operation_id="listBlogPosts", responses=error_responses(400, 401, 403, 503))
-def list_blog_posts(
+async def list_blog_posts(
     query: Annotated[PostQuery, Query()], posts: PostServiceDep, viewer: OptionalUser
 ) -> PostList:
     """Published posts, newest first; drafts (`status=draft|all`) for the owner only."""
-    page = posts.list(query=query, viewer=viewer)
+    page = await run_blocking(posts.list, query=query, viewer=viewer)
     return PostList(posts=page.items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -43,29 +44,29 @@ def list_blog_posts(
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401, 403, 409, 413, 503),
 )
-def create_blog_post(
+async def create_blog_post(
     body: PostCreate, posts: PostServiceDep, _: Owner, response: Response
 ) -> PostPublic:
     """Create a draft (owner only); the server sets its id, slug, reading time, timestamps."""
-    return _with_etag(posts.create(data=body), response)
+    return _with_etag(await run_blocking(posts.create, data=body), response)
 
 
 @router.get(
     "/posts/slug/{slug}", operation_id="getBlogPostBySlug", responses=error_responses(404, 503)
 )
-def get_blog_post_by_slug(
+async def get_blog_post_by_slug(
     slug: str, posts: PostServiceDep, viewer: OptionalUser, response: Response
 ) -> PostPublic:
     """Get a post by its slug, with the same visibility as by id."""
-    return _with_etag(posts.get_by_slug(slug=slug, viewer=viewer), response)
+    return _with_etag(await run_blocking(posts.get_by_slug, slug=slug, viewer=viewer), response)
 
 
 @router.get("/posts/{postId}", operation_id="getBlogPost", responses=error_responses(404, 503))
-def get_blog_post(
+async def get_blog_post(
     post_id: PostId, posts: PostServiceDep, viewer: OptionalUser, response: Response
 ) -> PostPublic:
     """Get a post by id; a draft exists only for the owner. `ETag` is its version."""
-    return _with_etag(posts.get(item_id=post_id, viewer=viewer), response)
+    return _with_etag(await run_blocking(posts.get, item_id=post_id, viewer=viewer), response)
 
 
 @router.put(
@@ -73,7 +74,7 @@ def get_blog_post(
     operation_id="updateBlogPost",
     responses=error_responses(400, *CHANGE_ERRORS, 413),
 )
-def update_blog_post(
+async def update_blog_post(
     post_id: PostId,
     body: PostUpdate,
     posts: PostServiceDep,
@@ -82,7 +83,9 @@ def update_blog_post(
     response: Response,
 ) -> PostPublic:
     """Change the fields sent (owner only); with a stale `If-Match`, 412."""
-    post = posts.update(item_id=post_id, changes=body, precondition=precondition)
+    post = await run_blocking(
+        posts.update, item_id=post_id, changes=body, precondition=precondition
+    )
     return _with_etag(post, response)
 
 
@@ -93,11 +96,11 @@ def update_blog_post(
     response_class=Response,
     responses=error_responses(*CHANGE_ERRORS),
 )
-def delete_blog_post(
+async def delete_blog_post(
     post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch
 ) -> None:
     """Delete a post and free its slug (owner only); honours `If-Match`."""
-    posts.delete(item_id=post_id, precondition=precondition)
+    await run_blocking(posts.delete, item_id=post_id, precondition=precondition)
 
 
 @router.post(
@@ -105,11 +108,13 @@ def delete_blog_post(
     operation_id="publishBlogPost",
     responses=error_responses(*CHANGE_ERRORS),
 )
-def publish_blog_post(
+async def publish_blog_post(
     post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch, response: Response
 ) -> PostPublic:
     """Publish a draft (owner only); publishing a published post gives 409."""
-    return _with_etag(posts.publish(item_id=post_id, precondition=precondition), response)
+    return _with_etag(
+        await run_blocking(posts.publish, item_id=post_id, precondition=precondition), response
+    )
 
 
 @router.post(
@@ -117,14 +122,16 @@ def publish_blog_post(
     operation_id="unpublishBlogPost",
     responses=error_responses(*CHANGE_ERRORS),
 )
-def unpublish_blog_post(
+async def unpublish_blog_post(
     post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch, response: Response
 ) -> PostPublic:
     """Turn a published post back into a draft (owner only); a draft already gives 409."""
-    return _with_etag(posts.unpublish(item_id=post_id, precondition=precondition), response)
+    return _with_etag(
+        await run_blocking(posts.unpublish, item_id=post_id, precondition=precondition), response
+    )
 
 
 @router.get("/categories", operation_id="listBlogCategories", responses=error_responses(503))
-def list_blog_categories(posts: PostServiceDep) -> CategoryList:
+async def list_blog_categories(posts: PostServiceDep) -> CategoryList:
     """The categories of published posts, each once, sorted."""
-    return CategoryList(categories=posts.categories())
+    return CategoryList(categories=await run_blocking(posts.categories))

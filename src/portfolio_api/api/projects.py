@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, ProjectServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.content import etag_of
@@ -28,11 +29,11 @@ def _with_etag(project: Project, response: Response) -> Project:
 
 
 @router.get("/projects", operation_id="listProjects", responses=error_responses(400, 401, 403, 503))
-def list_projects(
+async def list_projects(
     query: Annotated[ProjectQuery, Query()], projects: ProjectServiceDep, viewer: OptionalUser
 ) -> ProjectList:
     """Published projects, featured then newest first; drafts (`status=draft|all`): owner only."""
-    page = projects.list(query=query, viewer=viewer)
+    page = await run_blocking(projects.list, query=query, viewer=viewer)
     return ProjectList(projects=page.items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -42,19 +43,19 @@ def list_projects(
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(400, 401, 403, 409, 413, 503),
 )
-def create_project(
+async def create_project(
     body: ProjectCreate, projects: ProjectServiceDep, _: Owner, response: Response
 ) -> ProjectPublic:
     """Create a draft (owner only); the server sets its id and timestamps."""
-    return _with_etag(projects.create(data=body), response)
+    return _with_etag(await run_blocking(projects.create, data=body), response)
 
 
 @router.get("/projects/{projectId}", operation_id="getProject", responses=error_responses(404, 503))
-def get_project(
+async def get_project(
     project_id: ProjectId, projects: ProjectServiceDep, viewer: OptionalUser, response: Response
 ) -> ProjectPublic:
     """Get a project by id; a draft exists only for the owner. `ETag` is its version."""
-    return _with_etag(projects.get(item_id=project_id, viewer=viewer), response)
+    return _with_etag(await run_blocking(projects.get, item_id=project_id, viewer=viewer), response)
 
 
 @router.put(
@@ -62,7 +63,7 @@ def get_project(
     operation_id="updateProject",
     responses=error_responses(400, *CHANGE_ERRORS, 413),
 )
-def update_project(
+async def update_project(
     project_id: ProjectId,
     body: ProjectUpdate,
     projects: ProjectServiceDep,
@@ -71,7 +72,9 @@ def update_project(
     response: Response,
 ) -> ProjectPublic:
     """Change the fields sent (owner only); with a stale `If-Match`, 412."""
-    project = projects.update(item_id=project_id, changes=body, precondition=precondition)
+    project = await run_blocking(
+        projects.update, item_id=project_id, changes=body, precondition=precondition
+    )
     return _with_etag(project, response)
 
 
@@ -82,11 +85,11 @@ def update_project(
     response_class=Response,
     responses=error_responses(*CHANGE_ERRORS),
 )
-def delete_project(
+async def delete_project(
     project_id: ProjectId, projects: ProjectServiceDep, _: Owner, precondition: IfMatch
 ) -> None:
     """Delete a project and its view counter (owner only); honours `If-Match`."""
-    projects.delete(item_id=project_id, precondition=precondition)
+    await run_blocking(projects.delete, item_id=project_id, precondition=precondition)
 
 
 @router.post(
@@ -94,7 +97,7 @@ def delete_project(
     operation_id="publishProject",
     responses=error_responses(*CHANGE_ERRORS),
 )
-def publish_project(
+async def publish_project(
     project_id: ProjectId,
     projects: ProjectServiceDep,
     _: Owner,
@@ -102,7 +105,10 @@ def publish_project(
     response: Response,
 ) -> ProjectPublic:
     """Publish a draft (owner only); publishing a published project gives 409."""
-    return _with_etag(projects.publish(item_id=project_id, precondition=precondition), response)
+    return _with_etag(
+        await run_blocking(projects.publish, item_id=project_id, precondition=precondition),
+        response,
+    )
 
 
 @router.post(
@@ -110,7 +116,7 @@ def publish_project(
     operation_id="unpublishProject",
     responses=error_responses(*CHANGE_ERRORS),
 )
-def unpublish_project(
+async def unpublish_project(
     project_id: ProjectId,
     projects: ProjectServiceDep,
     _: Owner,
@@ -118,4 +124,7 @@ def unpublish_project(
     response: Response,
 ) -> ProjectPublic:
     """Turn a published project back into a draft (owner only); a draft already gives 409."""
-    return _with_etag(projects.unpublish(item_id=project_id, precondition=precondition), response)
+    return _with_etag(
+        await run_blocking(projects.unpublish, item_id=project_id, precondition=precondition),
+        response,
+    )

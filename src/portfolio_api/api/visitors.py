@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import Owner, Visitor, VisitorServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.analytics import (
@@ -17,15 +18,15 @@ router = APIRouter(prefix="/visitors", tags=["Visitors"])
 
 
 @router.post("/track", operation_id="trackVisit", responses=error_responses(503))
-def track_visit(visitors: VisitorServiceDep, visitor: Visitor) -> VisitTracked:
+async def track_visit(visitors: VisitorServiceDep, visitor: Visitor) -> VisitTracked:
     """Count this visitor once per UTC day (bots never); returns the all-time total."""
-    return visitors.track(signal=visitor)
+    return await run_blocking(visitors.track, signal=visitor)
 
 
 @router.get("/count", operation_id="getVisitorCount", responses=error_responses(503))
-def get_visitor_count(visitors: VisitorServiceDep) -> VisitorCount:
+async def get_visitor_count(visitors: VisitorServiceDep) -> VisitorCount:
     """The all-time total of counted visits."""
-    return VisitorCount(count=visitors.count())
+    return VisitorCount(count=await run_blocking(visitors.count))
 
 
 @router.get(
@@ -33,11 +34,11 @@ def get_visitor_count(visitors: VisitorServiceDep) -> VisitorCount:
     operation_id="getDailyVisitorTrends",
     responses=error_responses(400, 401, 403, 503),
 )
-def get_daily_visitor_trends(
+async def get_daily_visitor_trends(
     query: Annotated[DaysQuery, Query()], visitors: VisitorServiceDep, _: Owner
 ) -> DailyTrends:
     """Visitors per UTC day, oldest first, days without visits as 0 (owner only)."""
-    return DailyTrends(trends=visitors.daily(days=query.days))
+    return DailyTrends(trends=await run_blocking(visitors.daily, days=query.days))
 
 
 @router.get(
@@ -45,8 +46,8 @@ def get_daily_visitor_trends(
     operation_id="getMonthlyVisitorTrends",
     responses=error_responses(400, 401, 403, 503),
 )
-def get_monthly_visitor_trends(
+async def get_monthly_visitor_trends(
     query: Annotated[MonthsQuery, Query()], visitors: VisitorServiceDep, _: Owner
 ) -> MonthlyTrends:
     """Visitors per calendar month, oldest first, empty months as 0 (owner only)."""
-    return MonthlyTrends(trends=visitors.monthly(months=query.months))
+    return MonthlyTrends(trends=await run_blocking(visitors.monthly, months=query.months))
