@@ -7,7 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from portfolio_api import __version__
 from portfolio_api.api.body_limit import BodySizeLimitMiddleware
-from portfolio_api.api.errors import install_error_handlers
+from portfolio_api.api.errors import error_schemas, install_error_handlers
 from portfolio_api.api.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from portfolio_api.api.router import ROUTERS
 from portfolio_api.config import Settings, get_settings
@@ -23,7 +23,8 @@ DESCRIPTION = (
 
 class PortfolioAPI(FastAPI):
     def openapi(self) -> dict[str, Any]:
-        """Validation failures are 400s here, as the frontend's contract says, never 422s."""
+        """Validation failures are 400s here, as the frontend's contract says, never 422s; every
+        error response points at the one envelope schema."""
         if self.openapi_schema is None:
             schema = super().openapi()
             for path_item in schema.get("paths", {}).values():
@@ -32,6 +33,7 @@ class PortfolioAPI(FastAPI):
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
+            components.update(error_schemas())
             self.openapi_schema = schema
         return self.openapi_schema
 
@@ -41,8 +43,8 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
     configure_logging(settings.log_level)
     app = PortfolioAPI(title="Portfolio API", version=__version__, description=DESCRIPTION)
     app.state.container = container or build_container(settings)
-    for router in ROUTERS:
-        app.include_router(router)
+    for router, prefix in ROUTERS:
+        app.include_router(router, prefix=prefix)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
