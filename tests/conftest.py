@@ -3,6 +3,7 @@
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import httpx
@@ -65,14 +66,23 @@ def moto_server() -> Iterator[MotoServer]:
         yield server
 
 
+def _without_ttl(spec: TableSpec) -> TableSpec:
+    """The template's table with TTL off. DynamoDB Local's sweeper deletes lapsed items by the
+    real clock within a second, and tests write them on fake clocks set in the past: a sweep
+    between two requests once took a visitor's record mid-test. The app never relies on TTL
+    (every read and condition compares `expiresAt` itself), and test_table_from_template checks
+    that the local stack's tables have it on."""
+    return replace(spec, ttl_attribute=None)
+
+
 @pytest.fixture(scope="session")
 def table_spec() -> TableSpec:
-    return load_table_spec(MAIN_TABLE)
+    return _without_ttl(load_table_spec(MAIN_TABLE))
 
 
 @pytest.fixture(scope="session")
 def ephemeral_spec() -> TableSpec:
-    return load_table_spec(EPHEMERAL_TABLE)
+    return _without_ttl(load_table_spec(EPHEMERAL_TABLE))
 
 
 @pytest.fixture
