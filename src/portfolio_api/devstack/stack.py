@@ -162,6 +162,11 @@ def app_environment(
         COGNITO_JWKS_URL=pool.jwks_url,
         OWNER_GROUP=options.owner_group,
     )
+    # A person reads this log: one line per event, not JSON. Business metrics are CloudWatch's
+    # (EMF lines), nobody's at a terminal. A LOG_FORMAT or POWERTOOLS_METRICS_DISABLED of the
+    # developer's own still wins, to see what Lambda would print.
+    env.setdefault("LOG_FORMAT", "text")
+    env.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     return env
 
 
