@@ -1,8 +1,13 @@
-"""Shared fixtures: DynamoDB Local and moto start once per session; tables and pools per test."""
+"""Shared fixtures: DynamoDB Local and moto start once per session; tables and pools per test.
+
+Tests are marked by the servers their fixtures need (`dynamodb_local`, `moto_server`); `--unit`
+(make unit) runs tests/unit without them, and fails any test that starts one anyway.
+"""
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -30,6 +35,7 @@ from tests.helpers.aws import REGION, Backend, dynamodb_client, scans_forbidden
 from tests.helpers.clock import FastForwardClock
 from tests.helpers.cognito import Account, UserPoolFixture, sign_in
 from tests.helpers.content import Callers
+from tests.helpers.no_servers import servers_refused
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,6 +51,56 @@ os.environ.update(
 
 OWNER = Account(email="owner@example.com", password="Owner-Passw0rd!-test")
 READER = Account(email="reader@example.com", password="Reader-Passw0rd!-test")
+
+UNIT_TESTS = Path(__file__).parent / "unit"
+# The markers a test gets from its fixtures. any_dynamodb picks its server at run time, so its
+# closure names neither; the guard of --unit catches any other fixture that does the same.
+SERVER_MARKERS = {
+    "dynamodb_local": ("dynamodb_local",),
+    "moto_server": ("moto_server",),
+    "any_dynamodb": ("dynamodb_local", "moto_server"),
+}
+SLOW_MARKERS = {"dynamodb_local", "moto_server", "e2e"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--unit",
+        action="store_true",
+        help="make unit: tests/unit without DynamoDB Local, moto's server, SAM or a stack; a "
+        "test that starts one anyway fails",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Beside pyproject's dynamodb_local and e2e; --strict-markers wants each one declared.
+    config.addinivalue_line("markers", "moto_server: needs moto's server (once per session)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            for marker in SERVER_MARKERS.get(fixture, ()):
+                item.add_marker(marker)
+    if not config.getoption("--unit"):
+        return
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        fast = item.path.is_relative_to(UNIT_TESTS)
+        fast = fast and not any(item.get_closest_marker(name) for name in SLOW_MARKERS)
+        (kept if fast else deselected).append(item)
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_servers_in_unit_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not request.config.getoption("--unit"):
+        yield
+        return
+    with servers_refused():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
