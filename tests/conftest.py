@@ -1,4 +1,5 @@
-"""Shared fixtures: DynamoDB Local and moto start once per session; tables and pools per test.
+"""Shared fixtures: DynamoDB Local and moto start once per session; a table per test; one user
+pool for the session, and a pool of its own for a test that changes Cognito's side.
 
 Tests are marked by the servers their fixtures need (`dynamodb_local`, `moto_server`); `--unit`
 (make unit) runs tests/unit without them, and fails any test that starts one anyway.
@@ -33,7 +34,7 @@ from portfolio_api.factory import create_app
 from tests.helpers.app import serve, settings_for
 from tests.helpers.aws import REGION, Backend, dynamodb_client, scans_forbidden
 from tests.helpers.clock import FastForwardClock
-from tests.helpers.cognito import Account, UserPoolFixture, sign_in
+from tests.helpers.cognito import Account, UserPoolFixture, pool_state, sign_in
 from tests.helpers.content import Callers
 from tests.helpers.no_servers import servers_refused
 
@@ -175,8 +176,7 @@ def any_dynamodb(
     client.delete_table(TableName=backend.ephemeral)
 
 
-@pytest.fixture
-def user_pool(moto_server: MotoServer) -> UserPoolFixture:
+def _owner_and_reader(moto_server: MotoServer) -> UserPoolFixture:
     pool = bootstrap_owner_pool(
         endpoint_url=moto_server.endpoint_url,
         region=REGION,
@@ -188,6 +188,40 @@ def user_pool(moto_server: MotoServer) -> UserPoolFixture:
     client = cognito_client(endpoint_url=pool.endpoint_url, region=REGION)
     create_user(client, pool=pool, email=READER.email, password=READER.password, name="Reader")
     return UserPoolFixture(pool=pool, owner=OWNER, reader=READER)
+
+
+@pytest.fixture(scope="session")
+def _session_user_pool(moto_server: MotoServer) -> UserPoolFixture:
+    return _owner_and_reader(moto_server)
+
+
+@pytest.fixture
+def own_user_pool(moto_server: MotoServer) -> UserPoolFixture:
+    """A pool for this test alone. Ask for it (`@pytest.mark.usefixtures("own_user_pool")`) when
+    the test changes Cognito's side: users created, deleted or re-passworded, MFA, challenges,
+    a logout (Cognito signs the user out everywhere). `user_pool` is then this one."""
+    return _owner_and_reader(moto_server)
+
+
+@pytest.fixture
+def user_pool(request: pytest.FixtureRequest, moto_server: MotoServer) -> Iterator[UserPoolFixture]:
+    """The owner and a reader: the session's pool, or the test's own if it asked for one.
+
+    Signing in and reading leave a pool as it was; the session's pool is checked after each test
+    that had it, and a test that changed it fails, saying to take `own_user_pool`.
+    """
+    if "own_user_pool" in request.fixturenames:
+        yield request.getfixturevalue("own_user_pool")
+        return
+    shared: UserPoolFixture = request.getfixturevalue("_session_user_pool")
+    before = pool_state(shared.pool)
+    yield shared
+    if pool_state(shared.pool) != before:
+        pytest.fail(
+            f"{request.node.nodeid} changed the session's user pool (a user, a password, MFA, "
+            "a sign-out): give it a pool of its own, @pytest.mark.usefixtures('own_user_pool')",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
