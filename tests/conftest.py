@@ -8,8 +8,9 @@ Tests are marked by the servers their fixtures need (`dynamodb_local`, `moto_ser
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -190,9 +191,26 @@ def _owner_and_reader(moto_server: MotoServer) -> UserPoolFixture:
     return UserPoolFixture(pool=pool, owner=OWNER, reader=READER)
 
 
+@dataclass
+class _SessionUserPool:
+    """The session's owner and reader, made on first use, and again should they vanish: a test
+    under moto's `mock_aws` resets every moto backend in the process, the server's included."""
+
+    moto_server: MotoServer
+    current: UserPoolFixture | None = None
+
+    def get(self) -> tuple[UserPoolFixture, dict[str, Any]]:
+        state = pool_state(self.current.pool) if self.current else None
+        if self.current is None or state is None:
+            self.current = _owner_and_reader(self.moto_server)
+            state = pool_state(self.current.pool)
+        assert state is not None, "moto lost a pool it has just made"
+        return self.current, state
+
+
 @pytest.fixture(scope="session")
-def _session_user_pool(moto_server: MotoServer) -> UserPoolFixture:
-    return _owner_and_reader(moto_server)
+def _session_user_pool(moto_server: MotoServer) -> _SessionUserPool:
+    return _SessionUserPool(moto_server)
 
 
 @pytest.fixture
@@ -213,10 +231,11 @@ def user_pool(request: pytest.FixtureRequest, moto_server: MotoServer) -> Iterat
     if "own_user_pool" in request.fixturenames:
         yield request.getfixturevalue("own_user_pool")
         return
-    shared: UserPoolFixture = request.getfixturevalue("_session_user_pool")
-    before = pool_state(shared.pool)
+    session: _SessionUserPool = request.getfixturevalue("_session_user_pool")
+    shared, before = session.get()
     yield shared
-    if pool_state(shared.pool) != before:
+    after = pool_state(shared.pool)
+    if after is not None and after != before:
         pytest.fail(
             f"{request.node.nodeid} changed the session's user pool (a user, a password, MFA, "
             "a sign-out): give it a pool of its own, @pytest.mark.usefixtures('own_user_pool')",
