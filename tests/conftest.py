@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from portfolio_api.devstack.table_spec import (
 from portfolio_api.factory import create_app
 from tests.helpers.app import serve, settings_for
 from tests.helpers.aws import REGION, Backend, dynamodb_client, scans_forbidden
-from tests.helpers.clock import FastForwardClock
+from tests.helpers.clock import FakeClock, FastForwardClock
 from tests.helpers.cognito import Account, UserPoolFixture, pool_state, sign_in
 from tests.helpers.content import Callers
 from tests.helpers.no_servers import servers_refused
@@ -274,6 +275,22 @@ def api(settings: Settings) -> Iterator[httpx.Client]:
 @pytest.fixture
 def clock() -> FastForwardClock:
     return FastForwardClock()
+
+
+@pytest.fixture
+def stopped_clock() -> FakeClock:
+    """The real time at the test's start, moved only by the test."""
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def stopped_api(settings: Settings, stopped_clock: FakeClock) -> Iterator[httpx.Client]:
+    """`api` on `stopped_clock`: what a test counts today it reads today, even across UTC
+    midnight. Cognito's tokens follow real time, so they get five minutes' leeway."""
+    lenient = settings.model_copy(update={"token_leeway_seconds": 300})
+    app = create_app(settings=lenient, container=build_container(lenient, clock=stopped_clock))
+    with serve(app) as client:
+        yield client
 
 
 @pytest.fixture
