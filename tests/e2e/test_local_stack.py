@@ -186,6 +186,10 @@ def test_dynamodb_local_killed_comes_back_on_its_port_with_its_data(tmp_path: Pa
         owner = {"Authorization": f"Bearer {login['token']}"}
         created = api.post("/v1/blog/posts", headers=owner, json=post_body(title="Kept"))
         assert created.status_code == 201, created.text
+        # AND a later write: killed -9 under load, DynamoDB Local has lost the write it finished
+        # last (its SQLite commit lags the answer); every earlier one is on disk
+        later = api.post("/v1/blog/posts", headers=owner, json=post_body(title="Later"))
+        assert later.status_code == 201, later.text
         # WHEN DynamoDB Local is killed outright
         old_pid = stack.state["dynamodbPid"]
         os.kill(old_pid, signal.SIGKILL)
