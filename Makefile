@@ -48,7 +48,7 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help bootstrap setup dev test lint format bench build build-ApiFunction clean-data \
+.PHONY: help bootstrap setup dev test unit lint format bench build build-ApiFunction clean-data \
 	deploy owner sam-local
 
 help: ## List the targets
@@ -98,6 +98,13 @@ lint: setup ## ruff check, ruff format --check, mypy --strict
 
 test: lint ## The whole suite (CI runs exactly this)
 	$(RUN) pytest
+
+# No npm: these tests need neither Java nor DynamoDB Local. tests/conftest.py's --unit leaves out
+# any test whose fixtures start DynamoDB Local or moto's server, and fails one that starts any
+# server, tool or stack anyway.
+unit: bootstrap ## The fast loop (< 30 s): tests/unit, no DynamoDB Local, moto server, SAM or stack
+	$(UV) sync --locked
+	$(RUN) pytest tests/unit --unit
 
 format: setup ## Rewrite the code into shape
 	$(RUN) ruff check --fix src tests tools

@@ -9,6 +9,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+# json: one JSON object per line, what CloudWatch and Logs Insights read. text: one line a person
+# reads per event, tracebacks as Python prints them; make dev sets it.
+LogFormat = Literal["json", "text"]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 DEFAULT_CORS_ORIGINS = (
@@ -28,6 +31,7 @@ class Settings(BaseSettings):
 
     environment: Environment = "dev"
     log_level: LogLevel = "INFO"
+    log_format: LogFormat = "json"
     aws_region: NonEmpty = "us-east-1"
 
     dynamodb_table_name: NonEmpty

@@ -40,7 +40,7 @@ class PortfolioAPI(FastAPI):
 
 def create_app(*, settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     app = PortfolioAPI(title="Portfolio API", version=__version__, description=DESCRIPTION)
     app.state.container = container or build_container(settings)
     for router, prefix in ROUTERS:

@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 KIND_IDS = [kind.content_type for kind in KINDS]
 
 
+@pytest.fixture
+def api(stopped_api: httpx.Client) -> httpx.Client:
+    """Views count once per visitor and UTC day, so no test here may see midnight pass."""
+    return stopped_api
+
+
 def _total_views(api: httpx.Client, callers: Callers) -> int:
     response = api.get("/v1/analytics/total-views", headers=callers.owner)
     assert response.status_code == 200, response.text

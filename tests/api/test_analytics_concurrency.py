@@ -1,10 +1,17 @@
 """Counting races settled by DynamoDB transactions, on DynamoDB Local, over real HTTP."""
 
 import httpx
+import pytest
 
 from tests.helpers.concurrency import at_once
 from tests.helpers.content import POSTS, Callers
 from tests.helpers.visitors import browser, views_of, visitor_count
+
+
+@pytest.fixture
+def api(stopped_api: httpx.Client) -> httpx.Client:
+    """Views count once per visitor and UTC day, so no test here may see midnight pass."""
+    return stopped_api
 
 
 def _post(

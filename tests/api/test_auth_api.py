@@ -69,6 +69,7 @@ def test_wrong_password_and_unknown_user_look_the_same(
     assert wrong_password.json()["message"] == "Invalid email or password"
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_a_cognito_challenge_is_a_clear_4xx(api: httpx.Client, user_pool: UserPoolFixture) -> None:
     # GIVEN a user created with a temporary password, who must set a new one
     client = cognito_client(endpoint_url=user_pool.pool.endpoint_url, region=REGION)
@@ -123,6 +124,7 @@ def test_an_email_in_any_case_signs_in_as_the_lowercase_user(
     assert response.json()["user"]["role"] == "owner"
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_the_local_stack_creates_users_lowercase(
     api: httpx.Client, user_pool: UserPoolFixture
 ) -> None:
@@ -225,6 +227,7 @@ def test_an_invalid_refresh_token_is_401(api: httpx.Client) -> None:
     assert response.status_code == 401
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_logout_revokes_every_earlier_token(api: httpx.Client, user_pool: UserPoolFixture) -> None:
     # GIVEN two sessions of the owner, and the reader signed in too
     first = login(api, user_pool.owner)
@@ -245,6 +248,7 @@ def test_logout_revokes_every_earlier_token(api: httpx.Client, user_pool: UserPo
     assert api.get("/v1/auth/me", headers=bearer(reader["token"])).status_code == 200
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_signing_in_again_right_after_logout_works(
     api: httpx.Client, user_pool: UserPoolFixture
 ) -> None:
@@ -262,6 +266,7 @@ def test_logout_needs_a_token(api: httpx.Client) -> None:
     assert api.post("/v1/auth/logout").status_code == 401
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_no_token_or_password_reaches_the_log_even_at_debug(
     settings: Settings, user_pool: UserPoolFixture, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -59,7 +59,11 @@ def cognito(user_pool: UserPoolFixture) -> "CognitoIdentityProviderClient":
 
 
 @pytest.fixture
-def newcomer(cognito: "CognitoIdentityProviderClient", user_pool: UserPoolFixture) -> str:
+def newcomer(
+    cognito: "CognitoIdentityProviderClient",
+    user_pool: UserPoolFixture,
+    own_user_pool: UserPoolFixture,
+) -> str:
     """An owner an administrator created, whose first sign-in must set a password; the `sub`."""
     return admin_created_user(cognito, pool=user_pool.pool, account=NEWCOMER, groups=("owner",))
 
@@ -198,7 +202,7 @@ def test_a_challenge_finished_in_the_second_of_a_logout_gets_a_working_token(
     assert api.get("/v1/auth/me", headers=bearer(token)).status_code == 200
 
 
-@pytest.mark.usefixtures("totp_checked")
+@pytest.mark.usefixtures("own_user_pool", "totp_checked")
 def test_the_owner_enrols_totp_with_their_access_token(
     api: httpx.Client, user_pool: UserPoolFixture
 ) -> None:
@@ -227,7 +231,7 @@ def test_the_owner_enrols_totp_with_their_access_token(
     assert verified.json()["mfa"] == "SOFTWARE_TOKEN_MFA"
 
 
-@pytest.mark.usefixtures("totp_checked")
+@pytest.mark.usefixtures("own_user_pool", "totp_checked")
 def test_after_enrolment_a_sign_in_asks_for_the_code_and_the_code_finishes_it(
     api: httpx.Client, user_pool: UserPoolFixture
 ) -> None:
@@ -244,7 +248,7 @@ def test_after_enrolment_a_sign_in_asks_for_the_code_and_the_code_finishes_it(
     assert api.get("/v1/auth/me", headers=bearer(response.json()["token"])).status_code == 200
 
 
-@pytest.mark.usefixtures("totp_checked")
+@pytest.mark.usefixtures("own_user_pool", "totp_checked")
 def test_a_wrong_code_and_a_wrong_email_get_the_same_401(
     api: httpx.Client, user_pool: UserPoolFixture
 ) -> None:
@@ -312,6 +316,7 @@ def test_an_access_token_that_is_not_the_callers_own_is_401(
     assert "www-authenticate" not in response.headers
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_an_access_token_revoked_by_a_logout_is_401(
     api: httpx.Client, user_pool: UserPoolFixture
 ) -> None:
@@ -468,7 +473,7 @@ def _totp_enrolment_and_sign_in(api: httpx.Client, account: Account) -> tuple[li
     return [*secrets, final["refreshToken"]], codes
 
 
-@pytest.mark.usefixtures("totp_checked", "newcomer")
+@pytest.mark.usefixtures("own_user_pool", "totp_checked", "newcomer")
 def test_no_password_code_session_token_or_secret_reaches_the_log(
     settings: Settings, user_pool: UserPoolFixture, caplog: pytest.LogCaptureFixture
 ) -> None:

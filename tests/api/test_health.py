@@ -1,4 +1,5 @@
 import httpx
+import pytest
 
 from portfolio_api import __version__
 from portfolio_api.config import Settings
@@ -7,8 +8,11 @@ from portfolio_api.factory import create_app
 from tests.helpers.app import serve
 
 
-def test_health_needs_no_token_and_reports_dynamodb(api: httpx.Client) -> None:
-    response = api.get("/health")
+@pytest.mark.parametrize("path", ["/v1/health", "/health"])
+def test_health_needs_no_token_and_reports_dynamodb(api: httpx.Client, path: str) -> None:
+    # WHEN anyone asks, under /v1 (where the frontend's base URL points) or at the root
+    response = api.get(path)
+    # THEN the status and DynamoDB's answer
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",

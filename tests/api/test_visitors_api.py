@@ -1,7 +1,5 @@
 """Visitor counting over HTTP on DynamoDB Local: once per visitor and UTC day, bots never."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -15,16 +13,9 @@ from tests.helpers.visitors import BOT_AGENTS, BROWSER_AGENTS, browser, track_vi
 
 
 @pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def clocked_api(settings: Settings, fake_clock: FakeClock) -> Iterator[httpx.Client]:
-    """The app on a clock the test moves. Anonymous calls only: Cognito's tokens use real time."""
-    app = create_app(settings=settings, container=build_container(settings, clock=fake_clock))
-    with serve(app) as client:
-        yield client
+def api(stopped_api: httpx.Client) -> httpx.Client:
+    """Every test here counts by the UTC day, so none may see midnight pass unless it says so."""
+    return stopped_api
 
 
 def test_a_visitor_counts_once_a_day(api: httpx.Client) -> None:
@@ -65,11 +56,12 @@ def test_x_forwarded_for_is_ignored_unless_a_setting_trusts_it(api: httpx.Client
 
 
 def test_with_trusted_proxies_the_forwarded_address_tells_visitors_apart(
-    settings: Settings,
+    settings: Settings, stopped_clock: FakeClock
 ) -> None:
     # GIVEN an app behind one trusted proxy
     trusting = settings.model_copy(update={"trusted_proxy_hops": 1})
-    with serve(create_app(settings=trusting)) as api:
+    container = build_container(trusting, clock=stopped_clock)
+    with serve(create_app(settings=trusting, container=container)) as api:
         # WHEN one browser arrives through the proxy from two addresses, then the first again
         first = track_visit(api, browser(1, **{"X-Forwarded-For": "203.0.113.9, 198.51.100.1"}))
         second = track_visit(api, browser(1, **{"X-Forwarded-For": "198.51.100.2"}))
@@ -79,18 +71,18 @@ def test_with_trusted_proxies_the_forwarded_address_tells_visitors_apart(
 
 
 def test_the_same_visitor_counts_again_after_midnight(
-    clocked_api: httpx.Client, fake_clock: FakeClock
+    api: httpx.Client, stopped_clock: FakeClock
 ) -> None:
     # GIVEN a visit one second before midnight UTC, and a repeat
-    fake_clock.advance(_seconds_to_midnight(fake_clock) - 1)
-    assert track_visit(clocked_api, browser(1))["tracked"] is True
-    assert track_visit(clocked_api, browser(1))["tracked"] is False
+    stopped_clock.advance(_seconds_to_midnight(stopped_clock) - 1)
+    assert track_visit(api, browser(1))["tracked"] is True
+    assert track_visit(api, browser(1))["tracked"] is False
     # WHEN the same browser comes back two seconds later, on the next day
-    fake_clock.advance(2)
-    next_day = track_visit(clocked_api, browser(1))
+    stopped_clock.advance(2)
+    next_day = track_visit(api, browser(1))
     # THEN it counts again, once
     assert next_day == {"count": 2, "tracked": True}
-    assert track_visit(clocked_api, browser(1))["tracked"] is False
+    assert track_visit(api, browser(1))["tracked"] is False
 
 
 def test_trends_are_for_the_owner_only(api: httpx.Client, callers: Callers) -> None:

@@ -377,6 +377,7 @@ def _is_inside(module_file: str | None, folder: Path) -> bool:
     return module_file is not None and Path(module_file).is_relative_to(folder)
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_built_handler_answers_every_event_from_the_artifact_alone(
     x86_64_artifact: Path, runtime_sdk: Path, settings: Settings, user_pool: UserPoolFixture
 ) -> None:
@@ -428,6 +429,7 @@ def _secrets_of(events: list[Event], responses: list[Event]) -> set[str]:
     return {secret for secret in found if secret and secret != "None"}
 
 
+@pytest.mark.usefixtures("own_user_pool")
 def test_xray_gets_a_subsegment_per_aws_call_and_no_callers_ip_ua_or_secrets(
     x86_64_artifact: Path, runtime_sdk: Path, settings: Settings, user_pool: UserPoolFixture
 ) -> None:

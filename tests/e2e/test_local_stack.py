@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
 from tests.helpers.aws import dynamodb_client
+from tests.helpers.content import post_body
 from tests.helpers.visitors import browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -153,3 +155,57 @@ def test_killing_the_stack_outright_still_stops_java(tmp_path: Path) -> None:
         # THEN the kernel stops its children anyway (parent-death signal)
         assert stack.group_is_gone()
         assert not java.exists()
+
+
+RESTART_TIMEOUT = 120.0
+TEXT_LINE = r"^\d\d:\d\d:\d\d\.\d{3} INFO  signed in owner=True \[req [0-9a-f]{32}\]$"
+
+
+def _after_restart(stack: Stack, *, old_pid: int, api: httpx.Client) -> dict[str, Any]:
+    """The stack's state once it has a new DynamoDB Local and /health says 200 again."""
+    deadline = time.monotonic() + RESTART_TIMEOUT
+    while time.monotonic() < deadline:
+        if stack.process.poll() is not None:
+            pytest.fail(f"the stack stopped:\n{stack.log.read_text()}")
+        state: dict[str, Any] = json.loads(stack.ready.read_text())
+        if state["dynamodbPid"] != old_pid and api.get("/health").status_code == 200:
+            return state
+        time.sleep(0.2)
+    pytest.fail(f"no healthy API {RESTART_TIMEOUT:.0f} s after the kill:\n{stack.log.read_text()}")
+
+
+def test_dynamodb_local_killed_comes_back_on_its_port_with_its_data(tmp_path: Path) -> None:
+    env = {"DEV_DATA_DIR": str(tmp_path / "data")}
+    with local_stack(tmp_path, "--no-reload", env=env) as stack:
+        api = httpx.Client(base_url=stack.state["apiUrl"], timeout=30)
+        # GIVEN a draft the owner wrote
+        login = api.post(
+            "/v1/auth/login",
+            json={"email": DEFAULT_OWNER_EMAIL, "password": DEFAULT_OWNER_PASSWORD},
+        ).json()
+        owner = {"Authorization": f"Bearer {login['token']}"}
+        created = api.post("/v1/blog/posts", headers=owner, json=post_body(title="Kept"))
+        assert created.status_code == 201, created.text
+        # WHEN DynamoDB Local is killed outright
+        old_pid = stack.state["dynamodbPid"]
+        os.kill(old_pid, signal.SIGKILL)
+        # THEN a new one answers on the same port, and the API is healthy again
+        state = _after_restart(stack, old_pid=old_pid, api=api)
+        assert state["dynamodbUrl"] == stack.state["dynamodbUrl"]
+        assert Path(f"/proc/{state['dynamodbPid']}").exists()
+        # AND the draft is still there
+        found = api.get(f"/v1/blog/posts/{created.json()['id']}", headers=owner)
+        assert found.status_code == 200, found.text
+        assert found.json()["title"] == "Kept"
+        # AND the log said so in one line, and reads as text: no JSON, no EMF
+        log = stack.log.read_text()
+        (said,) = [line for line in log.splitlines() if "exited unexpectedly" in line]
+        assert "DynamoDB Local exited unexpectedly (killed by SIGKILL); restarting it on" in said
+        assert f"data kept in {tmp_path / 'data' / 'dynamodb'}" in said
+        assert re.search(TEXT_LINE, log, re.MULTILINE), log
+        assert not [line for line in log.splitlines() if line.startswith("{")]
+        api.close()
+        # WHEN Ctrl-C is pressed THEN the new Java stops with the rest
+        assert stack.interrupt() == 0
+        assert stack.group_is_gone()
+        assert not Path(f"/proc/{state['dynamodbPid']}").exists()

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from moto.cognitoidp.models import cognitoidp_backends
 
 from portfolio_api.devstack.cognito import LocalUserPool
 
@@ -17,7 +18,10 @@ class Account:
 
 @dataclass(frozen=True)
 class UserPoolFixture:
-    """A fresh user pool on the session's moto server: the owner, and a reader outside `owner`."""
+    """A user pool on the session's moto server: the owner, and a reader outside `owner`.
+
+    Shared by the session's tests unless a test asks for `own_user_pool` (tests/conftest.py).
+    """
 
     pool: LocalUserPool
     owner: Account
@@ -79,3 +83,41 @@ def admin_created_user(
         )
     attributes = {item["Name"]: item["Value"] for item in user.get("Attributes", [])}
     return attributes["sub"]
+
+
+def pool_state(pool: LocalUserPool) -> dict[str, Any] | None:
+    """What a test could change in a pool of this process's moto server, read from moto itself:
+    its users (passwords, status, attributes, MFA, groups), its groups and its sign-outs.
+
+    A sign-out shows as refresh tokens set to None (moto keeps them), so a logout counts too.
+    None when the pool is gone: a test under `mock_aws` resets every moto backend in the
+    process, the server's included.
+    """
+    found = [
+        backend.user_pools[pool.user_pool_id]
+        for regions in cognitoidp_backends.values()
+        for backend in regions.values()
+        if pool.user_pool_id in backend.user_pools
+    ]
+    if not found:
+        return None
+    (state,) = found
+    users = {
+        name: (
+            user.password,
+            user.status,
+            user.enabled,
+            sorted(user.attribute_lookup.items()),
+            (user.sms_mfa_enabled, user.software_token_mfa_enabled, user.token_verified),
+            user.preferred_mfa_setting,
+            sorted(group.group_name for group in user.groups),
+        )
+        for name, user in state.users.items()
+    }
+    revoked = sum(1 for token in state.refresh_tokens.values() if token is None)
+    return {
+        "users": users,
+        "groups": sorted(state.groups),
+        "mfa": state.mfa_config,
+        "sign-outs": revoked,
+    }

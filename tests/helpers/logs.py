@@ -1,4 +1,4 @@
-"""What the app's Powertools logger writes, captured as the JSON lines CloudWatch would get."""
+"""What the app's Powertools logger writes: the JSON lines CloudWatch gets, or make dev's text."""
 
 import io
 import json
@@ -19,8 +19,11 @@ class CapturedLogs:
 
 
 @contextmanager
-def captured_logs() -> Iterator[CapturedLogs]:
-    """Powertools' logger does not propagate to the root logger, so caplog never sees it."""
+def captured_logs(*, json_lines: bool = True) -> Iterator[CapturedLogs]:
+    """Powertools' logger does not propagate to the root logger, so caplog never sees it.
+
+    In the format the app was configured with: `json_lines=False` for LOG_FORMAT=text.
+    """
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
     handler.setFormatter(logger.registered_formatter)
@@ -32,4 +35,5 @@ def captured_logs() -> Iterator[CapturedLogs]:
     finally:
         stdlib_logger.removeHandler(handler)
         captured.text = buffer.getvalue()
-        captured.lines = [json.loads(line) for line in captured.text.splitlines() if line]
+        if json_lines:
+            captured.lines = [json.loads(line) for line in captured.text.splitlines() if line]

@@ -1,6 +1,7 @@
 """The table exists once, in template.yaml; local tables are made from that and nothing else."""
 
 import textwrap
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from portfolio_api.devstack.table_spec import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 TABLE_WITH_INDEX = """
 Resources:
@@ -75,14 +77,34 @@ def test_the_ephemeral_table_has_keys_and_ttl_and_no_index() -> None:
     assert spec.global_indexes == spec.local_indexes == []
 
 
-def test_the_test_table_matches_the_template(
+def test_the_test_table_matches_the_template_but_for_ttl(
     dynamodb: "DynamoDBClient", table: str, table_spec: TableSpec
 ) -> None:
     described = dynamodb.describe_table(TableName=table)["Table"]
     ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
-    assert described["KeySchema"] == table_spec.key_schema
+    assert described["KeySchema"] == table_spec.key_schema == load_table_spec().key_schema
     assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert ttl["TimeToLiveStatus"] == "DISABLED"
+
+
+def test_the_local_stack_has_ttl_which_dynamodb_local_applies_by_the_real_clock(
+    dynamodb: "DynamoDBClient",
+) -> None:
+    # GIVEN the ephemeral table made as make dev makes it, from the template as it is
+    name = f"portfolio-test-{uuid.uuid4().hex[:12]}"
+    ensure_table(dynamodb, table_name=name, spec=load_table_spec(EPHEMERAL_TABLE))
+    key: dict[str, AttributeValueTypeDef] = {"PK": {"S": "LAPSED"}, "SK": {"S": "LAPSED"}}
+    # WHEN an item that lapsed an hour ago, by the real clock, is written
+    lapsed = int(time.time()) - 3600
+    dynamodb.put_item(TableName=name, Item={**key, "expiresAt": {"N": str(lapsed)}})
+    # THEN TTL is on, and DynamoDB Local deletes the item (so tests on fake clocks turn TTL off)
+    ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"}
+    deadline = time.monotonic() + 60
+    while "Item" in dynamodb.get_item(TableName=name, Key=key) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "Item" not in dynamodb.get_item(TableName=name, Key=key)
+    dynamodb.delete_table(TableName=name)
 
 
 def test_indexes_in_the_template_are_created_and_added_later(

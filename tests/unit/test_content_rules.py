@@ -6,11 +6,12 @@ import pytest
 
 from portfolio_api.core.ids import new_id
 from portfolio_api.core.text import numbered, read_time, slugify
-from portfolio_api.devstack.table_spec import load_table_spec
+from portfolio_api.devstack.table_spec import EPHEMERAL_TABLE, MAIN_TABLE, load_table_spec
 from portfolio_api.models.certifications import Certification
 from portfolio_api.models.content import Precondition
 from portfolio_api.models.posts import Post
 from portfolio_api.models.projects import Project
+from portfolio_api.repositories import attributes
 from portfolio_api.repositories.attributes import CONTENT_INDEX
 
 
@@ -85,3 +86,22 @@ def test_the_index_projects_exactly_the_fields_each_kind_lists_on() -> None:
     }
     # THEN the projection holds them, and nothing more
     assert projected == needed
+
+
+def test_the_attribute_names_are_the_templates() -> None:
+    # GIVEN both tables as template.yaml defines them
+    main, ephemeral = load_table_spec(MAIN_TABLE), load_table_spec(EPHEMERAL_TABLE)
+    indexes = {index["IndexName"]: index for index in main.global_indexes}
+    # THEN the names repositories/attributes.py spells are the template's own
+    for spec in (main, ephemeral):
+        assert [key["AttributeName"] for key in spec.key_schema] == [attributes.PK, attributes.SK]
+        assert spec.ttl_attribute == attributes.EXPIRES_AT
+    content, ranking = indexes[attributes.CONTENT_INDEX], indexes[attributes.RANKING_INDEX]
+    assert [key["AttributeName"] for key in content["KeySchema"]] == [
+        attributes.CONTENT_INDEX_PK,
+        attributes.CONTENT_INDEX_SK,
+    ]
+    assert [key["AttributeName"] for key in ranking["KeySchema"]] == [
+        attributes.RANKING_INDEX_PK,
+        attributes.RANKING_INDEX_SK,
+    ]

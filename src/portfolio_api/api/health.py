@@ -10,6 +10,7 @@ router = APIRouter(tags=["Health"])
 
 
 @router.get("/health", operation_id="getHealth", responses=error_responses(503))
+@router.get("/v1/health", operation_id="getVersionedHealth", responses=error_responses(503))
 async def health(service: HealthServiceDep, settings: SettingsDep) -> HealthResponse:
     """Liveness and whether DynamoDB answers; 503 in the error envelope when it does not."""
     await run_blocking(service.check)

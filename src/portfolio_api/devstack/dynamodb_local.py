@@ -14,6 +14,7 @@ from portfolio_api.devstack.processes import (
     free_port,
     spawn,
     stop_process,
+    tail,
     wait_until,
 )
 
@@ -34,7 +35,12 @@ def find_jar_dir() -> Path:
 
 
 class DynamoDBLocal(Service):
-    """`with DynamoDBLocal() as db:` gives an in-memory instance; pass data_dir to keep data."""
+    """`with DynamoDBLocal() as db:` gives an in-memory instance; pass data_dir to keep data.
+
+    make dev's stack restarts it when it exits on its own (`processes.Supervisor`).
+    """
+
+    name = "DynamoDB Local"
 
     def __init__(self, *, port: int = 0, data_dir: Path | None = None) -> None:
         self._requested_port = port
@@ -54,12 +60,19 @@ class DynamoDBLocal(Service):
         return self._process.pid
 
     def start(self) -> Self:
-        jar_dir = find_jar_dir()
-        storage = ["-dbPath", str(self._data_dir)] if self._data_dir else ["-inMemory"]
         if self._data_dir:
             self._data_dir.mkdir(parents=True, exist_ok=True)
         self.port = self._requested_port or free_port()
         self._log_file = tempfile.NamedTemporaryFile(prefix="dynamodb-local-", suffix=".log")  # noqa: SIM115  # closed in stop()
+        self._launch()
+        return self
+
+    def _launch(self) -> None:
+        """Java on `self.port`, on the same data folder each time; returns once it answers."""
+        if self._log_file is None:
+            raise RuntimeError("DynamoDB Local was never started")
+        jar_dir = find_jar_dir()
+        storage = ["-dbPath", str(self._data_dir)] if self._data_dir else ["-inMemory"]
         command = [
             "java",
             f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
@@ -79,7 +92,31 @@ class DynamoDBLocal(Service):
             what="DynamoDB Local",
             log=Path(self._log_file.name),
         )
-        return self
+
+    def exit_code(self) -> int | None:
+        return self._process.poll() if self._process is not None else None
+
+    def restart(self) -> None:
+        """Again on the port the API was given, so its endpoint stays right; the same data.
+
+        A Java that exits or never answers is left exited, for the supervisor to count.
+        """
+        if self._process is not None:
+            stop_process(self._process)
+        try:
+            self._launch()
+        except (RuntimeError, TimeoutError):
+            if self._process is not None:
+                self._process.kill()
+                self._process.wait()
+
+    def restart_plan(self) -> str:
+        if self._data_dir is None:
+            return f"on port {self.port}, in memory: its tables come back empty"
+        return f"on port {self.port}, data kept in {self._data_dir}"
+
+    def last_output(self) -> str:
+        return tail(Path(self._log_file.name)) if self._log_file else "(no log)"
 
     def stop(self) -> None:
         if self._process is not None:

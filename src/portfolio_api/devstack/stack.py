@@ -7,17 +7,23 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Protocol, Self
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from portfolio_api.devstack import REPO_ROOT
 from portfolio_api.devstack.cognito import LocalUserPool, MotoServer, bootstrap_owner_pool
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal, local_dynamodb_client
 from portfolio_api.devstack.processes import (
+    GaveUp,
+    RestartPolicy,
     Service,
+    Supervisor,
     answers_http,
     port_is_free,
     spawn,
@@ -31,12 +37,18 @@ from portfolio_api.devstack.table_spec import (
     load_table_spec,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 logger = logging.getLogger("devstack")
 
 DEFAULT_DATA_DIR = REPO_ROOT / ".dev-data"
 DEFAULT_OWNER_EMAIL = "owner@example.com"
 DEFAULT_OWNER_PASSWORD = "Local-Owner-Passw0rd!"  # noqa: S105  # documented local-only default
 API_STARTUP_TIMEOUT = 60.0
+# How often the stack looks at its children while it serves: a DynamoDB Local that died is seen
+# (and restarted) within this.
+WATCH_INTERVAL = 0.5
 
 
 class StackError(RuntimeError):
@@ -59,6 +71,7 @@ class StackOptions:
     owner_name: str = "Portfolio Owner"
     owner_group: str = "owner"
     ready_file: Path | None = None
+    dynamodb_restarts: RestartPolicy = field(default_factory=RestartPolicy)
 
     @classmethod
     def from_environment(
@@ -91,6 +104,12 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+class Running(Protocol):
+    def poll(self) -> int | None:
+        """None while it runs, else its exit code."""
+        ...
+
+
 class ApiServer(Service):
     """uvicorn in a child process; with reload it restarts on every change under src/."""
 
@@ -118,8 +137,8 @@ class ApiServer(Service):
         )
         return self
 
-    def wait(self) -> int:
-        return self._process.wait() if self._process else 0
+    def poll(self) -> int | None:
+        return self._process.poll() if self._process else 0
 
     @property
     def pid(self) -> int:
@@ -162,11 +181,20 @@ def app_environment(
         COGNITO_JWKS_URL=pool.jwks_url,
         OWNER_GROUP=options.owner_group,
     )
+    # A person reads this log: one line per event, not JSON. Business metrics are CloudWatch's
+    # (EMF lines), nobody's at a terminal. A LOG_FORMAT or POWERTOOLS_METRICS_DISABLED of the
+    # developer's own still wins, to see what Lambda would print.
+    env.setdefault("LOG_FORMAT", "text")
+    env.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     return env
 
 
 def run_stack(options: StackOptions) -> int:
-    """Start everything, serve until uvicorn stops or Ctrl-C, stop everything; uvicorn's code."""
+    """Start everything, serve until uvicorn stops or Ctrl-C, stop everything; uvicorn's code.
+
+    While it serves, a DynamoDB Local that exits is restarted (`options.dynamodb_restarts`);
+    one that keeps exiting stops the stack with a StackError saying so.
+    """
     if not port_is_free(options.api_port, options.host):
         raise StackError(f"port {options.api_port} is taken; set PORT to a free one")
     with ExitStack() as stack:
@@ -180,12 +208,7 @@ def run_stack(options: StackOptions) -> int:
         )
         moto = stack.enter_context(MotoServer(port=options.cognito_port))
         client = local_dynamodb_client(endpoint_url=dynamodb.endpoint_url, region=options.region)
-        ensure_table(client, table_name=options.table_name, spec=load_table_spec(MAIN_TABLE))
-        ensure_table(
-            client,
-            table_name=options.ephemeral_table_name,
-            spec=load_table_spec(EPHEMERAL_TABLE),
-        )
+        _ensure_tables(client, options)
         pool = bootstrap_owner_pool(
             endpoint_url=moto.endpoint_url,
             region=options.region,
@@ -206,12 +229,67 @@ def run_stack(options: StackOptions) -> int:
             )
         )
         _announce(options, api_url=api.url, dynamodb_url=dynamodb.endpoint_url, pool=pool)
+        running = _Running(options=options, api=api, dynamodb=dynamodb, pool=pool, client=client)
         if options.ready_file is not None:
-            _write_ready_file(
-                options, api=api, dynamodb=dynamodb, pool=pool, path=options.ready_file
-            )
+            running.write_ready_file()
             stack.callback(_remove_ready_file, options.ready_file, api_pid=api.pid)
-        return api.wait()
+        supervisor = Supervisor(
+            dynamodb, policy=options.dynamodb_restarts, after_restart=running.after_restart
+        )
+        return serve_until_stopped(api, supervisor=supervisor)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Running:
+    """The stack once up: what a DynamoDB Local restart has to bring back in line."""
+
+    options: StackOptions
+    api: ApiServer
+    dynamodb: DynamoDBLocal
+    pool: LocalUserPool
+    client: "DynamoDBClient"
+
+    def write_ready_file(self) -> None:
+        if self.options.ready_file is not None:
+            _write_ready_file(
+                self.options,
+                api=self.api,
+                dynamodb=self.dynamodb,
+                pool=self.pool,
+                path=self.options.ready_file,
+            )
+
+    def after_restart(self) -> None:
+        """An in-memory DynamoDB Local came back without tables (one on disk kept them), and
+        with another pid, which the ready file shows."""
+        try:
+            _ensure_tables(self.client, self.options)
+        except (BotoCoreError, ClientError) as exc:
+            # Java died again meanwhile: the next check restarts it and comes back here.
+            logger.warning("make dev: the tables could not be checked after the restart: %s", exc)
+        self.write_ready_file()
+
+
+def serve_until_stopped(
+    api: Running, *, supervisor: Supervisor, interval: float = WATCH_INTERVAL
+) -> int:
+    """uvicorn's exit code once it stops; meanwhile the supervisor keeps DynamoDB Local up."""
+    while (code := api.poll()) is None:
+        try:
+            supervisor.check()
+        except GaveUp as exc:
+            raise StackError(str(exc)) from exc
+        time.sleep(interval)
+    return code
+
+
+def _ensure_tables(client: "DynamoDBClient", options: StackOptions) -> None:
+    ensure_table(client, table_name=options.table_name, spec=load_table_spec(MAIN_TABLE))
+    ensure_table(
+        client,
+        table_name=options.ephemeral_table_name,
+        spec=load_table_spec(EPHEMERAL_TABLE),
+    )
 
 
 def _announce(

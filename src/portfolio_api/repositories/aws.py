@@ -53,14 +53,6 @@ def error_code(exc: ClientError) -> str:
     return exc.response.get("Error", {}).get("Code", "")
 
 
-def cancellation_codes(exc: ClientError) -> list[str]:
-    """Each step's outcome in a cancelled transaction ("None", "ConditionalCheckFailed"...)."""
-    if error_code(exc) != "TransactionCanceledException":
-        return []
-    reasons = exc.response.get("CancellationReasons", [])
-    return [str(reason.get("Code", "None")) for reason in reasons]
-
-
 @contextmanager
 def dynamodb_errors() -> Iterator[None]:
     """Turn an unreachable or throttled DynamoDB into a domain error; anything else stays a bug."""
