@@ -32,8 +32,18 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/unit/test_token_verifier.py",
         "tests/unit/test_jwks.py",
     ),
+    "src/portfolio_api/services/content.py": ("tests/unit/test_content_service.py",),
+    "src/portfolio_api/services/visitors.py": ("tests/unit/test_visitor_service.py",),
+    "src/portfolio_api/services/identities.py": (
+        "tests/unit/test_visitor_identities.py",
+        "tests/unit/test_visitor_service.py",
+    ),
+    "tests/helpers/architecture.py": ("tests/unit/test_architecture.py",),
 }
 GOAL = 0.90
+# Files the tests read from the repository's root, which mutmut must copy next to its copy of
+# the package (tests on in-process moto make their tables from template.yaml).
+DATA_FILES = ("template.yaml",)
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "mutants"
@@ -80,6 +90,10 @@ def _pyproject(module: str, tests: tuple[str, ...]) -> str:
         "tool.pytest.ini_options": tool["pytest"]["ini_options"],
         "tool.mutmut": {
             **tool["mutmut"],
+            # A helper of the tests (tests/helpers/architecture.py) is mutated in mutmut's copy
+            # of tests/, so that folder is a source path too; src stays one, for the imports.
+            "source_paths": sorted({*tool["mutmut"]["source_paths"], Path(module).parts[0]}),
+            "also_copy": [*tool["mutmut"].get("also_copy", []), *DATA_FILES],
             "only_mutate": [module],
             "pytest_add_cli_args_test_selection": list(tests),
         },
@@ -91,8 +105,10 @@ def _pyproject(module: str, tests: tuple[str, ...]) -> str:
 
 
 def _folder(module: str) -> Path:
-    """mutants/portfolio_api.core.security for src/portfolio_api/core/security.py."""
-    return WORK / ".".join(Path(module).relative_to("src").with_suffix("").parts)
+    """mutants/portfolio_api.core.security for src/portfolio_api/core/security.py,
+    mutants/tests.helpers.architecture for tests/helpers/architecture.py."""
+    parts = Path(module).with_suffix("").parts
+    return WORK / ".".join(parts[1:] if parts[0] == "src" else parts)
 
 
 def _check_table() -> None:
@@ -152,6 +168,8 @@ def run_module(module: str, tests: tuple[str, ...], *, jobs: int) -> Outcome:
     folder.mkdir(parents=True)
     for name in ("src", "tests"):
         (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name in DATA_FILES:
+        (folder / name).symlink_to(ROOT / name)
     (folder / "pyproject.toml").write_text(_pyproject(module, tests))
     print(f"{module}: mutmut against {' '.join(tests)} (log: {folder / 'mutmut.log'})", flush=True)
 

@@ -1,8 +1,9 @@
 """The analytics layers built straight on both tables, for repository and service tests."""
 
+import hashlib
 from dataclasses import dataclass
 
-from portfolio_api.core.metrics import BusinessMetrics
+from portfolio_api.core.metrics import BusinessMetrics, MetricsSink
 from portfolio_api.models.analytics import ContentType, VisitorSignal
 from portfolio_api.models.posts import Post
 from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChecks
@@ -20,6 +21,22 @@ SIGNAL = VisitorSignal(
 )
 
 
+def visitor(number: int = 0, *, ip: str = SIGNAL.ip) -> VisitorSignal:
+    """Visitor `number` as the network sees it: one browser, made distinct by its build."""
+    return VisitorSignal(ip=ip, user_agent=f"{SIGNAL.user_agent} Visitor/{number}")
+
+
+def daily_hash(salt: bytes, *parts: str) -> str:
+    """A daily identity as docs/DYNAMODB-DESIGN.md defines it, spelled out apart from the code:
+    SHA-256 over the salt, then each part as its UTF-8 length (4 bytes, big-endian) and bytes
+    (lone surrogates, which a header may decode to, kept as the bytes they stood for)."""
+    digest = hashlib.sha256(salt)
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogateescape")
+        digest.update(len(encoded).to_bytes(4, "big") + encoded)
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Analytics:
     posts: ContentRepository[Post]
@@ -31,7 +48,9 @@ class Analytics:
     clock: FakeClock
 
 
-def analytics_on(backend: Backend, *, clock: FakeClock, shards: int = 4) -> Analytics:
+def analytics_on(
+    backend: Backend, *, clock: FakeClock, shards: int = 4, metrics: MetricsSink | None = None
+) -> Analytics:
     client, table, ephemeral = backend
     counters = ViewCounters(client=client, table_name=table)
     posts = ContentRepository(
@@ -61,7 +80,7 @@ def analytics_on(backend: Backend, *, clock: FakeClock, shards: int = 4) -> Anal
         counts=counts,
         identities=identities,
         clock=clock,
-        metrics=BusinessMetrics(environment="test", enabled=False),
+        metrics=metrics or BusinessMetrics(environment="test", enabled=False),
     )
     return Analytics(
         posts=posts,

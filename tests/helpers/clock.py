@@ -18,6 +18,10 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
 
+    def move_to(self, moment: datetime) -> None:
+        """Straight to `moment`, forwards or back (a test's own timeline, not a sleep)."""
+        self._now = moment
+
 
 class FastForwardClock:
     """Real time, except that `sleep` jumps ahead instead of waiting."""

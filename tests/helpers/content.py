@@ -6,8 +6,9 @@ from typing import Any
 import httpx
 
 from portfolio_api.models.content import Status
-from portfolio_api.models.posts import Post
-from portfolio_api.models.projects import Project
+from portfolio_api.models.identity import Principal
+from portfolio_api.models.posts import Post, PostCreate
+from portfolio_api.models.projects import Project, ProjectCreate
 
 WORDS_5KB = " ".join(f"word{index % 97}" for index in range(800))  # ~5 KB of Markdown
 
@@ -36,6 +37,15 @@ def project_body(**overrides: Any) -> dict[str, Any]:
     return body | overrides
 
 
+def post_create(**overrides: Any) -> PostCreate:
+    """A create body as the router hands it to the service (camelCase keys, as on the wire)."""
+    return PostCreate.model_validate(post_body(**overrides))
+
+
+def project_create(**overrides: Any) -> ProjectCreate:
+    return ProjectCreate.model_validate(project_body(**overrides))
+
+
 def certification_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": "AWS Certified Solutions Architect - Associate",
@@ -48,6 +58,14 @@ def certification_body(**overrides: Any) -> dict[str, Any]:
         "dateEarned": "2023-06-15",
     }
     return body | overrides
+
+
+OWNER = Principal(
+    user_id="owner-1", username="owner", email="owner@example.com", name="Owner", is_owner=True
+)
+READER = Principal(
+    user_id="reader-1", username="reader", email="reader@example.com", name="Reader", is_owner=False
+)
 
 
 @dataclass(frozen=True)

@@ -93,14 +93,40 @@ def test_imports_a_layer_may_make_pass(path: str, source: str) -> None:
         ("services/views.py", "from portfolio_api.services.visitors import X", True),
         ("services/auth.py", "import portfolio_api.services.posts", True),
         ("services/identities.py", "from portfolio_api.services.visitors import X", True),
+        ("services/views.py", "import os\nfrom portfolio_api.services.visitors import X", True),
+        ("services/views.py", "import portfolio_api.services.visitors.rules", True),
         ("services/sign_in_limit.py", "from portfolio_api.services.identities import X", False),
         ("services/views.py", "from portfolio_api.services.identities import X", False),
         ("services/posts.py", "from portfolio_api.services.content import ContentService", False),
+        ("services/posts.py", "from portfolio_api.services.content.rules import X", False),
         ("api/posts.py", "from portfolio_api.services.posts import PostService", False),
     ],
 )
 def test_a_service_importing_a_peer_is_caught(path: str, source: str, caught: bool) -> None:
-    assert bool(sideways_violations([_module(path, source)])) is caught
+    # GIVEN a module importing a service module (a shared one, or its submodule, may be imported)
+    # WHEN the sideways rule reads it
+    violations = sideways_violations([_module(path, source)])
+    # THEN a peer is reported by the import's full name, and nothing else is
+    peer = source.rsplit("\n", 1)[-1].split()[1]
+    assert violations == ([f"{path} imports {peer}"] if caught else [])
+
+
+def test_every_module_is_read_not_only_those_before_the_first_of_another_layer() -> None:
+    # GIVEN a router and a service that does not import a peer, read before the ones that break
+    # the sideways and call-site rules
+    fine = [
+        _module("api/health.py", "def ping() -> str:\n    return 'pong'"),
+        _module("services/health.py", "import os"),
+    ]
+    peer = _module("services/views.py", "from portfolio_api.services.visitors import X")
+    route = _module("api/posts.py", ASYNC_ROUTE)
+    # WHEN the rules read them all
+    # THEN each rule reports the module that breaks it, wherever it comes
+    assert sideways_violations([*fine, route, peer]) == [
+        "services/views.py imports portfolio_api.services.visitors"
+    ]
+    (violation,) = call_site_violations([peer, *fine, route])
+    assert violation.startswith("api/posts.py:2 get_post is async")
 
 
 def test_the_app_importing_the_dev_stack_is_caught() -> None:
@@ -119,7 +145,8 @@ def test_a_scan_in_the_source_is_caught(source: str) -> None:
 def test_an_attribute_name_spelled_outside_its_module_is_caught() -> None:
     spelled = _module("repositories/views.py", "key = {'PK': {'S': 'a'}}\nttl = 'expiresAt'")
     own = _module("repositories/attributes.py", "PK = 'PK'")
-    assert attribute_name_violations([spelled, own]) == [
+    local_stack = _module("devstack/table_spec.py", "KEY = {'PK': 'S'}")
+    assert attribute_name_violations([local_stack, spelled, own]) == [
         "repositories/views.py:1 spells 'PK'",
         "repositories/views.py:2 spells 'expiresAt'",
     ]
@@ -147,6 +174,13 @@ def sync_route(posts: PostServiceDep) -> list[str]:
 
 async def current_user(user: OptionalUser) -> Principal:
     return user.upper()
+
+async def list_posts(posts: PostServiceDep) -> PostList:
+    logger.debug("listing", extra={"method": name_of(posts.list)})
+    return await run_blocking(posts.list, query=None, viewer=None)
+
+def helper(value, *, posts: PostServiceDep):
+    return value
 """
 
 

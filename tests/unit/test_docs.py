@@ -91,6 +91,20 @@ def app_constants() -> frozenset[str]:
     return frozenset(value for value in found if re.fullmatch(r"[A-Z][A-Z0-9_]*", value))
 
 
+@cache
+def code_constants() -> frozenset[str]:
+    """Module constants of the app and the tests (SALT_BYTES, MODULES), which docs/TESTING.md
+    names when it says what a mutant changed."""
+    found: set[str] = set()
+    for path in [*(REPO_ROOT / "src").rglob("*.py"), *(REPO_ROOT / "tests").rglob("*.py")]:
+        for node in ast.parse(path.read_text()).body:
+            targets = (
+                node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            )
+            found.update(target.id for target in targets if isinstance(target, ast.Name))
+    return frozenset(name for name in found if re.fullmatch(r"[A-Z][A-Z0-9_]*", name))
+
+
 def known_variable(name: str) -> bool:
     return (
         name.lower() in Settings.model_fields
@@ -98,6 +112,7 @@ def known_variable(name: str) -> bool:
         or name.startswith(OTHER_PREFIXES)
         or name in aws_constants()
         or name in app_constants()
+        or name in code_constants()
     )
 
 
