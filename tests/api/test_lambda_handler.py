@@ -1,5 +1,6 @@
 """The Lambda entry point, fed the API Gateway REST events kept in events/."""
 
+import gc
 import importlib
 import json
 import sys
@@ -68,6 +69,7 @@ def handler(lambda_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield module.handler
     sys.modules.pop("portfolio_api.main", None)
     get_settings.cache_clear()
+    gc.unfreeze()  # the import froze this whole test process; let its garbage go again
 
 
 def test_every_sample_event_is_valid_json_in_the_rest_proxy_shape() -> None:

@@ -12,6 +12,10 @@ Two layouts, each side by side with its own baseline:
 - the project's virtual environment, which also holds the dev tools. There `cryptography` is
   installed (moto needs it) and python-jose imports it, which the artifact never does.
 
+`portfolio_api.main` pauses the cycle collector while it builds the app. Two more artifact sides
+show what that is worth: ours with the pause made a no-op, and the baseline with the same pause
+around its import.
+
 Run: `uv run --frozen python -m tests.bench.coldstart`. It prints figures; it asserts nothing.
 """
 
@@ -44,6 +48,8 @@ from tests.helpers.aws import scans_forbidden
 from tests.helpers.lambda_events import load_event
 
 RUNS = 20
+NO_PAUSE = "artifact: portfolio_api, GC not paused"
+PAUSED_BASELINE = "artifact: baseline, GC paused too"
 GOAL = 1.25  # ours / baseline, import time
 TABLE = "portfolio-coldstart"
 EPHEMERAL = "portfolio-coldstart-ephemeral"
@@ -78,10 +84,12 @@ handler = Mangum(app, lifespan="off")
 # Run in the fresh process: argv is the module, then folders to put first on the path. It times
 # the import, then one invocation, and prints both in ms.
 PROBE = """
-import json, sys, time
+import gc, json, sys, time
 sys.path[:0] = sys.argv[2:]
 start, start_cpu = time.perf_counter(), time.process_time()
+GC_BEFORE
 module = __import__(sys.argv[1], fromlist=["handler"])
+GC_AFTER
 imported, imported_cpu = time.perf_counter(), time.process_time()
 context = type("Context", (), {"function_name": "bench", "memory_limit_in_mb": 1024,
     "invoked_function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:bench",
@@ -94,6 +102,21 @@ print(json.dumps({"import": (imported - start) * 1000,
                   "import_cpu": (imported_cpu - start_cpu) * 1000,
                   "first": (time.perf_counter() - begun) * 1000}))
 """
+
+# How the probe treats the cycle collector around the import. `portfolio_api.main` pauses it
+# while it builds the app (and freezes what it built); the other two modes show what that pause
+# is worth, and what the same pause would give the baseline.
+GC_MODES = {
+    "as the module does": ("", ""),
+    "never paused": ("gc.disable = gc.freeze = lambda: None", ""),
+    "paused by the probe": ("gc.disable()", "gc.freeze(); gc.enable()"),
+}
+
+
+def _probe(gc_mode: str) -> str:
+    before, after = GC_MODES[gc_mode]
+    return PROBE.replace("GC_BEFORE", before).replace("GC_AFTER", after)
+
 
 # What one more import adds once the baseline's libraries are loaded, in a fresh process.
 MARGINAL = """
@@ -191,23 +214,36 @@ def _artifacts(root: Path) -> tuple[Path, Path, Path]:
 
 def _sides(*, ours: Path, baseline: Path, runtime: Path) -> list[Side]:
     health = rest_event(method="GET", path="/health")
-    bare = [lambda_python(), "-I", "-S", "-B", "-c", PROBE]
-    venv = [sys.executable, "-c", PROBE]
+
+    def bare(gc_mode: str = "as the module does") -> list[str]:
+        return [lambda_python(), "-I", "-S", "-B", "-c", _probe(gc_mode)]
+
+    venv = [sys.executable, "-c", _probe("as the module does")]
     return [
         Side(
             name="artifact: baseline",
-            command=[*bare, "baseline_app", str(baseline), str(runtime)],
+            command=[*bare(), "baseline_app", str(baseline), str(runtime)],
             event=health,
         ),
         Side(
             name="artifact: portfolio_api",
-            command=[*bare, "portfolio_api.main", str(ours), str(runtime)],
+            command=[*bare(), "portfolio_api.main", str(ours), str(runtime)],
             event=health,
         ),
         Side(
             name="artifact: portfolio_api, list",
-            command=[*bare, "portfolio_api.main", str(ours), str(runtime)],
+            command=[*bare(), "portfolio_api.main", str(ours), str(runtime)],
             event=load_event("get-blog-posts.json"),
+        ),
+        Side(
+            name=NO_PAUSE,
+            command=[*bare("never paused"), "portfolio_api.main", str(ours), str(runtime)],
+            event=health,
+        ),
+        Side(
+            name=PAUSED_BASELINE,
+            command=[*bare("paused by the probe"), "baseline_app", str(baseline), str(runtime)],
+            event=health,
         ),
         Side(name="venv: baseline", command=[*venv, "baseline_app"], event=health),
         Side(name="venv: portfolio_api", command=[*venv, "portfolio_api.main"], event=health),
@@ -250,11 +286,11 @@ def main() -> None:
 
 def _report(figures: dict[str, dict[str, float]]) -> None:
     header = ("side", "import ms", "import CPU ms", "first request ms", "import + first")
-    print(f"{header[0]:<34}{header[1]:>11}{header[2]:>15}{header[3]:>19}{header[4]:>17}")
+    print(f"{header[0]:<40}{header[1]:>11}{header[2]:>15}{header[3]:>19}{header[4]:>17}")
     for name, figure in figures.items():
         total = figure["import"] + figure["first"]
         print(
-            f"{name:<34}{figure['import']:>11.0f}{figure['import_cpu']:>15.0f}"
+            f"{name:<40}{figure['import']:>11.0f}{figure['import_cpu']:>15.0f}"
             f"{figure['first']:>19.1f}{total:>17.0f}"
         )
     for layout in ("artifact", "venv"):
@@ -266,6 +302,13 @@ def _report(figures: dict[str, dict[str, float]]) -> None:
             f"{layout}: import {wall:.2f}x the baseline (CPU time {cpu:.2f}x; {verdict} the "
             f"{GOAL}x goal); import + first request {total:.2f}x"
         )
+    ours, unpaused = figures["artifact: portfolio_api"], figures[NO_PAUSE]
+    base, paused_base = figures["artifact: baseline"], figures[PAUSED_BASELINE]
+    print(
+        f"GC pause: worth {unpaused['import'] - ours['import']:.0f} ms of our import "
+        f"(without it {unpaused['import'] / base['import']:.2f}x the baseline); the same pause "
+        f"in the baseline too: {ours['import'] / paused_base['import']:.2f}x"
+    )
 
 
 if __name__ == "__main__":
