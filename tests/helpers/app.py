@@ -13,6 +13,14 @@ from portfolio_api.factory import create_app
 from tests.helpers.aws import REGION
 from tests.helpers.live_server import LiveServer
 
+# The four variables the app cannot start without; everything else has a default.
+REQUIRED_ENVIRONMENT = {
+    "DYNAMODB_TABLE_NAME": "portfolio-test",
+    "DYNAMODB_EPHEMERAL_TABLE_NAME": "portfolio-ephemeral-test",
+    "COGNITO_USER_POOL_ID": "eu-west-1_POOL",
+    "COGNITO_CLIENT_ID": "client",
+}
+
 
 def settings_for(
     *, table: str, ephemeral_table: str, dynamodb_url: str, pool: LocalUserPool, **overrides: Any

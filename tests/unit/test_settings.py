@@ -5,13 +5,7 @@ import sys
 import pytest
 
 from portfolio_api.config import DEFAULT_CORS_ORIGINS, ConfigurationError, load_settings
-
-REQUIRED = {
-    "DYNAMODB_TABLE_NAME": "portfolio-test",
-    "DYNAMODB_EPHEMERAL_TABLE_NAME": "portfolio-ephemeral-test",
-    "COGNITO_USER_POOL_ID": "eu-west-1_POOL",
-    "COGNITO_CLIENT_ID": "client",
-}
+from tests.helpers.app import REQUIRED_ENVIRONMENT as REQUIRED
 
 
 @pytest.fixture

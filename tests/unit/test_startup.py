@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from tests.unit.test_settings import REQUIRED
+from tests.helpers.app import REQUIRED_ENVIRONMENT as REQUIRED
 
 # Run in a fresh interpreter, as a cold start is: pytest's own objects would blur the counts.
 REPORT = """
