@@ -9,6 +9,7 @@ from portfolio_api import __version__
 from portfolio_api.api.body_limit import BodySizeLimitMiddleware
 from portfolio_api.api.deps import mark_optional_security
 from portfolio_api.api.errors import error_schemas, install_error_handlers
+from portfolio_api.api.methods import MethodsMiddleware
 from portfolio_api.api.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from portfolio_api.api.router import ROUTERS
 from portfolio_api.api.stale_token import StaleTokenMiddleware
@@ -49,6 +50,7 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
     for router, prefix in ROUTERS:
         app.include_router(router, prefix=prefix)
     install_error_handlers(app)
+    app.add_middleware(MethodsMiddleware)
     app.add_middleware(StaleTokenMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)

@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers.app import openapi_of_default_app
 
-BEARER = {"HTTPBearer": []}
+BEARER: dict[str, list[str]] = {"HTTPBearer": []}
 OPTIONAL_TOKEN = [
     ("get", "/v1/blog/posts"),
     ("get", "/v1/blog/posts/{postId}"),
