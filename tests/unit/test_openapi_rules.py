@@ -52,3 +52,25 @@ def test_update_bodies_are_documented_as_never_empty(openapi: dict[str, Any], sc
     update = openapi["components"]["schemas"][schema]
     # THEN `{}` does not fit it, as the API refuses it
     assert update["minProperties"] == 1
+
+
+def test_every_path_parameter_is_bounded(openapi: dict[str, Any]) -> None:
+    # GIVEN every path parameter of every operation
+    parameters = [
+        parameter
+        for operation in _operations(openapi).values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+    ]
+    # WHEN their schemas are read
+    unbounded = [
+        parameter["name"]
+        for parameter in parameters
+        if "maxLength" not in parameter["schema"] and "$ref" not in parameter["schema"]
+    ]
+    # THEN each has a length bound and a pattern, or is a closed set (contentType)
+    assert len(parameters) >= 19
+    assert unbounded == []
+    ids = [parameter for parameter in parameters if parameter["name"].endswith("Id")]
+    assert {parameter["schema"]["maxLength"] for parameter in ids} == {26}
+    assert all("pattern" in parameter["schema"] for parameter in ids)
