@@ -147,6 +147,39 @@ def test_the_function_runs_as_the_issue_asks(cfn: dict[str, Any]) -> None:
     assert days["prod"] >= max(days.values())
 
 
+def _versions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return resources_of_type(template, type_="AWS::Lambda::Version")
+
+
+def test_snapstart_is_a_parameter_off_by_default(cfn: dict[str, Any]) -> None:
+    # GIVEN the SnapStart parameter
+    parameter = cfn["Parameters"]["SnapStart"]
+    # THEN it takes Lambda's own two values, off unless a deploy asks: a snapshot is billed
+    assert parameter["AllowedValues"] == ["PublishedVersions", "None"]
+    assert parameter["Default"] == "None"
+    # AND the function applies exactly what it says
+    assert _function(cfn)["SnapStart"] == {"ApplyOn": {"Ref": "SnapStart"}}
+
+
+def test_the_api_invokes_the_live_alias_of_a_published_version(cfn: dict[str, Any]) -> None:
+    """SnapStart restores published versions only; $LATEST would never use the snapshot."""
+    # GIVEN the alias SAM publishes for the function
+    (alias,) = resources_of_type(cfn, type_="AWS::Lambda::Alias").values()
+    (version_id,) = _versions(cfn)
+    assert alias["Properties"]["Name"] == "live"
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version_id, "Version"]}
+    # THEN every operation of the gateway invokes that alias, never the function itself
+    integrations = [
+        operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+        for path in gateway_body(cfn)["paths"].values()
+        for operation in path.values()
+    ]
+    assert integrations
+    assert {uri.split("/functions/")[1] for uri in integrations} == {
+        "${ApiFunctionAliaslive}/invocations"
+    }
+
+
 def test_every_setting_is_set_by_the_template_or_local_only(cfn: dict[str, Any]) -> None:
     # GIVEN every field of Settings, by its environment variable name
     settings = {name.upper() for name in Settings.model_fields}
@@ -614,7 +647,7 @@ def test_one_permission_lets_this_api_alone_invoke_the_function(cfn: dict[str, A
     (permission,) = _invoke_permissions(cfn).values()
     properties = permission["Properties"]
     assert properties["Principal"] == "apigateway.amazonaws.com"
-    assert properties["FunctionName"] == {"Ref": "ApiFunction"}
+    assert properties["FunctionName"] == {"Ref": "ApiFunctionAliaslive"}
     assert properties["SourceArn"] == {
         "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}"
         ":${PortfolioApi}/*"
