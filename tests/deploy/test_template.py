@@ -180,6 +180,18 @@ def test_the_api_invokes_the_live_alias_of_a_published_version(cfn: dict[str, An
     }
 
 
+def test_make_deploys_version_key_names_the_version_the_alias_serves(cfn: dict[str, Any]) -> None:
+    """SAM's version hash never sees parameter values: make deploy's VersionKey carries them."""
+    # GIVEN the template translated with SnapStart on, and with a key as make deploy passes it
+    snapstart = translate(parameters=CREATED_POOL_WITH_DOMAIN | {"SnapStart": "PublishedVersions"})
+    keyed = translate(parameters=CREATED_POOL_WITH_DOMAIN | {"VersionKey": "0a1b2c3d4e5f6a7b"})
+    # THEN SnapStart alone names no new version (CloudFormation resolves its Ref only later)
+    assert set(_versions(snapstart)) == set(_versions(cfn))
+    # AND the key does, so make deploy publishes one whenever code, template or a parameter moves
+    assert set(_versions(keyed)) == {"ApiFunctionVersion0a1b2c3d4e"}
+    assert cfn["Parameters"]["VersionKey"]["Default"] == ""
+
+
 def test_every_setting_is_set_by_the_template_or_local_only(cfn: dict[str, Any]) -> None:
     # GIVEN every field of Settings, by its environment variable name
     settings = {name.upper() for name in Settings.model_fields}
