@@ -7,6 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from portfolio_api import __version__
 from portfolio_api.api.body_limit import BodySizeLimitMiddleware
+from portfolio_api.api.docs import install_docs
 from portfolio_api.api.errors import error_schemas, install_error_handlers
 from portfolio_api.api.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from portfolio_api.api.router import ROUTERS
@@ -41,7 +42,16 @@ class PortfolioAPI(FastAPI):
 def create_app(*, settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, log_format=settings.log_format)
-    app = PortfolioAPI(title="Portfolio API", version=__version__, description=DESCRIPTION)
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: /docs is the app's own
+    # (api/docs.py), and ReDoc is left out rather than ship its 1.1 MB script too.
+    app = PortfolioAPI(
+        title="Portfolio API",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_docs(app, openapi_url=app.openapi_url or "/openapi.json")
     app.state.container = container or build_container(settings)
     for router, prefix in ROUTERS:
         app.include_router(router, prefix=prefix)
