@@ -49,7 +49,7 @@ SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
 .PHONY: help bootstrap setup dev test unit lint format bench build build-ApiFunction clean-data \
-	deploy owner sam-local
+	deploy owner sam-local openapi
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -114,6 +114,11 @@ format: setup ## Rewrite the code into shape
 .PHONY: mutation
 mutation: setup ## mutmut per module against its unit tests; fails under 90 % killed
 	$(RUN) python -m tests.mutation
+
+# The app's own document, built offline (no AWS, no stack); a test fails when the copy drifts.
+openapi: bootstrap ## Write docs/openapi.json from the app (sorted keys): run after changing the API
+	$(UV) sync --locked
+	$(RUN) python -m tests.helpers.openapi
 
 bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
 	$(RUN) python -m tests.bench.content

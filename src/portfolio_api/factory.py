@@ -11,6 +11,7 @@ from portfolio_api.api.docs import install_docs
 from portfolio_api.api.errors import error_schemas, install_error_handlers
 from portfolio_api.api.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from portfolio_api.api.router import ROUTERS
+from portfolio_api.api.spec import TAGS, add_examples, declare_read_headers
 from portfolio_api.config import Settings, get_settings
 from portfolio_api.container import Container, build_container
 from portfolio_api.core.logging import configure_logging
@@ -25,16 +26,19 @@ DESCRIPTION = (
 class PortfolioAPI(FastAPI):
     def openapi(self) -> dict[str, Any]:
         """Validation failures are 400s here, as the frontend's contract says, never 422s; every
-        error response points at the one envelope schema."""
+        error response points at the one envelope schema; every read declares its caching
+        headers, and every schema has an example (api/spec.py)."""
         if self.openapi_schema is None:
             schema = super().openapi()
             for path_item in schema.get("paths", {}).values():
                 for operation in path_item.values():
                     operation.get("responses", {}).pop("422", None)
+            declare_read_headers(schema.get("paths", {}))
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
             components.update(error_schemas())
+            add_examples(components)
             self.openapi_schema = schema
         return self.openapi_schema
 
@@ -48,6 +52,7 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
         title="Portfolio API",
         version=__version__,
         description=DESCRIPTION,
+        openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
     )
