@@ -49,10 +49,10 @@ SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
 .PHONY: help bootstrap setup dev test unit lint format bench build build-ApiFunction clean-data \
-	deploy owner sam-local openapi
+	deploy owner sam-local openapi contract-diff
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 define NO_PYTHON
 No Python 3.12 found: uv looked on PATH (pyenv's shims included) and among its own installs.
@@ -119,6 +119,11 @@ mutation: setup ## mutmut per module against its unit tests; fails under 90 % ki
 openapi: bootstrap ## Write docs/openapi.json from the app (sorted keys): run after changing the API
 	$(UV) sync --locked
 	$(RUN) python -m tests.helpers.openapi
+
+# The contract is ../shared/reference/frontend-openapi.yml (FRONTEND_CONTRACT= names another).
+contract-diff: bootstrap ## Differences from the frontend's contract; fails on one FRONTEND-CONTRACT.md lacks
+	$(UV) sync --locked
+	$(RUN) python -m tests.helpers.contract
 
 bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
 	$(RUN) python -m tests.bench.content
