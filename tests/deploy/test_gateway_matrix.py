@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 
 from portfolio_api.api.deps import current_user, require_owner
+from portfolio_api.api.docs import ASSETS
 from tests.helpers.app import default_app
 from tests.helpers.sam import (
     COGNITO_AUTHORIZER,
@@ -147,9 +148,10 @@ def test_the_route_list_holds_every_route_the_app_documents_and_its_docs(
     }
     # WHEN its routes are enumerated by walking the app
     found = {(route.method, route.path) for route in routes}
-    # THEN none is missed, FastAPI's own pages are there, and both kinds of route exist
+    # THEN none is missed, the docs pages and their files are there, and both kinds of route exist
     assert documented <= found
-    assert {("GET", path) for path in ("/docs", "/docs/oauth2-redirect", "/redoc")} <= found
+    assert {("GET", path) for path in ("/docs", "/docs/oauth2-redirect")} <= found
+    assert {("GET", path) for path in ASSETS} <= found
     assert ("GET", "/openapi.json") in found
     assert {route.token_required for route in routes} == {True, False}
 
