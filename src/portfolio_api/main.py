@@ -16,8 +16,11 @@ try:
     from portfolio_api.core.metrics import metrics
     from portfolio_api.core.tracing import tracer
     from portfolio_api.factory import create_app
+    from portfolio_api.snapstart import register
 
     app = create_app()
+    # Under SnapStart a restored snapshot renews the app's clients first (snapstart.py).
+    register(app)
     # Lifespan off: Mangum would otherwise run startup and shutdown on every invocation.
     _serve = Mangum(app, lifespan="off")
 finally:

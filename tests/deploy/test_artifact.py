@@ -60,6 +60,8 @@ EXPECTED_STATUS: dict[str, frozenset[int]] = {
     "post-blog-posts-owner.json": frozenset({201}),
     # A view of content this table does not hold is a 404; the route still ran end to end.
     "post-analytics-track.json": frozenset({404}),
+    # Swagger UI's stylesheet, which the artifact keeps gzipped (the Makefile's build-ApiFunction).
+    "get-docs-swagger-ui-css.json": frozenset({200}),
 }
 DEV_ONLY = (
     "tests",
@@ -410,6 +412,9 @@ def test_built_handler_answers_every_event_from_the_artifact_alone(
     preflight = answers["options-auth-login-preflight.json"]
     assert header(preflight, "access-control-allow-origin") == "https://patrickcmd.dev"
     assert "tracked" in json.loads(answers["post-visitors-track.json"]["body"])
+    stylesheet = answers["get-docs-swagger-ui-css.json"]
+    assert header(stylesheet, "content-type") == "text/css; charset=utf-8"
+    assert ".swagger-ui" in stylesheet["body"]
 
 
 def _secrets_of(events: list[Event], responses: list[Event]) -> set[str]:

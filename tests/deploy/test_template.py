@@ -147,6 +147,51 @@ def test_the_function_runs_as_the_issue_asks(cfn: dict[str, Any]) -> None:
     assert days["prod"] >= max(days.values())
 
 
+def _versions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return resources_of_type(template, type_="AWS::Lambda::Version")
+
+
+def test_snapstart_is_a_parameter_off_by_default(cfn: dict[str, Any]) -> None:
+    # GIVEN the SnapStart parameter
+    parameter = cfn["Parameters"]["SnapStart"]
+    # THEN it takes Lambda's own two values, off unless a deploy asks: a snapshot is billed
+    assert parameter["AllowedValues"] == ["PublishedVersions", "None"]
+    assert parameter["Default"] == "None"
+    # AND the function applies exactly what it says
+    assert _function(cfn)["SnapStart"] == {"ApplyOn": {"Ref": "SnapStart"}}
+
+
+def test_the_api_invokes_the_live_alias_of_a_published_version(cfn: dict[str, Any]) -> None:
+    """SnapStart restores published versions only; $LATEST would never use the snapshot."""
+    # GIVEN the alias SAM publishes for the function
+    (alias,) = resources_of_type(cfn, type_="AWS::Lambda::Alias").values()
+    (version_id,) = _versions(cfn)
+    assert alias["Properties"]["Name"] == "live"
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version_id, "Version"]}
+    # THEN every operation of the gateway invokes that alias, never the function itself
+    integrations = [
+        operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+        for path in gateway_body(cfn)["paths"].values()
+        for operation in path.values()
+    ]
+    assert integrations
+    assert {uri.split("/functions/")[1] for uri in integrations} == {
+        "${ApiFunctionAliaslive}/invocations"
+    }
+
+
+def test_make_deploys_version_key_names_the_version_the_alias_serves(cfn: dict[str, Any]) -> None:
+    """SAM's version hash never sees parameter values: make deploy's VersionKey carries them."""
+    # GIVEN the template translated with SnapStart on, and with a key as make deploy passes it
+    snapstart = translate(parameters=CREATED_POOL_WITH_DOMAIN | {"SnapStart": "PublishedVersions"})
+    keyed = translate(parameters=CREATED_POOL_WITH_DOMAIN | {"VersionKey": "0a1b2c3d4e5f6a7b"})
+    # THEN SnapStart alone names no new version (CloudFormation resolves its Ref only later)
+    assert set(_versions(snapstart)) == set(_versions(cfn))
+    # AND the key does, so make deploy publishes one whenever code, template or a parameter moves
+    assert set(_versions(keyed)) == {"ApiFunctionVersion0a1b2c3d4e"}
+    assert cfn["Parameters"]["VersionKey"]["Default"] == ""
+
+
 def test_every_setting_is_set_by_the_template_or_local_only(cfn: dict[str, Any]) -> None:
     # GIVEN every field of Settings, by its environment variable name
     settings = {name.upper() for name in Settings.model_fields}
@@ -614,7 +659,7 @@ def test_one_permission_lets_this_api_alone_invoke_the_function(cfn: dict[str, A
     (permission,) = _invoke_permissions(cfn).values()
     properties = permission["Properties"]
     assert properties["Principal"] == "apigateway.amazonaws.com"
-    assert properties["FunctionName"] == {"Ref": "ApiFunction"}
+    assert properties["FunctionName"] == {"Ref": "ApiFunctionAliaslive"}
     assert properties["SourceArn"] == {
         "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}"
         ":${PortfolioApi}/*"

@@ -39,8 +39,66 @@ def test_dev_deploys_its_section_with_the_alarm_email_added() -> None:
     assert passed["Environment"] == "dev"
     assert passed["AlarmEmail"] == "ops@example.com"
     assert "DomainName" not in passed
-    assert set(passed) == {"Environment", "CorsOrigins", "AlarmEmail"}
+    assert set(passed) == {"Environment", "CorsOrigins", "AlarmEmail", "VersionKey"}
     assert (plan.target.stack_name, plan.target.region) == ("portfolio-api-dev", "us-east-1")
+
+
+def _built(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    built = tmp_path / "ApiFunction"
+    for name, content in files.items():
+        path = built / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return built
+
+
+def test_the_version_key_changes_with_the_code_the_template_and_each_parameter(
+    tmp_path: Path,
+) -> None:
+    """It names the version the alias `live` serves; SAM's own hash never sees parameters."""
+    # GIVEN a build, a template and parameters
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources: {}\n")
+    parameters = {"Environment": "dev", "SnapStart": "None"}
+    built = _built(tmp_path, {"main.py": b"app = 1\n", "pkg/mod.pyc": b"\x00compiled"})
+
+    def key(**changed: str) -> str:
+        return deploy.version_key(parameters | changed, template=template, built=built)
+
+    before = key()
+    # THEN it is the same for the same inputs, and made of hex digits, as the template asks
+    assert key() == before
+    assert len(before) == 16
+    assert int(before, 16) >= 0
+    # AND a parameter alone changes it: turning SnapStart on publishes a version
+    assert key(SnapStart="PublishedVersions") != before
+    # AND so does a source file, but not a .pyc, which follows from the sources
+    (built / "pkg" / "mod.pyc").write_bytes(b"\x00recompiled")
+    assert key() == before
+    (built / "main.py").write_bytes(b"app = 2\n")
+    assert key() != before
+    # AND so does the template
+    changed_code = key()
+    template.write_text("Resources: {Other: {}}\n")
+    assert key() != changed_code
+
+
+def test_make_deploy_passes_the_version_key_of_what_it_deploys(tmp_path: Path) -> None:
+    # GIVEN a build
+    built = _built(tmp_path, {"main.py": b"app = 1\n"})
+    # WHEN dev's deploy is planned
+    plan = deploy.plan_deploy(
+        load_samconfig(),
+        environment="dev",
+        account_values={},
+        uv="uv",
+        sam_cli=SAM_CLI,
+        built=built,
+    )
+    # THEN sam deploy gets the key of that build, the template and the other parameters
+    passed = _overrides(plan.command)
+    others = {name: value for name, value in passed.items() if name != "VersionKey"}
+    assert passed["VersionKey"] == deploy.version_key(others, built=built)
 
 
 def test_an_account_value_replaces_the_sections_own() -> None:

@@ -51,6 +51,8 @@ OTHER_VARIABLES = frozenset(
         "UV_VERSION",
         "LAMBDA_PLATFORM",
         "ARTIFACTS_DIR",
+        "CHROMIUM",
+        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD",
         # uv, pyenv, venv, the SAM CLI
         "UV_PYTHON_DOWNLOADS",
         "PYENV_VERSION",

@@ -4,11 +4,13 @@ python -m portfolio_api.devstack.deploy --env dev --uv uv --sam-cli aws-sam-cli=
 
 The Makefile builds and validates first. This merges the section's parameter overrides with
 ALARM_EMAIL, CERTIFICATE_ARN and HOSTED_ZONE_ID (a command-line --parameter-overrides replaces
-the section's list), refuses a custom domain without its certificate and zone, sets API
-Gateway's CloudWatch role if the region has none, and runs the pinned SAM CLI's `sam deploy`.
+the section's list), refuses a custom domain without its certificate and zone, adds the
+VersionKey that names the function's published version, sets API Gateway's CloudWatch role if
+the region has none, and runs the pinned SAM CLI's `sam deploy`.
 """
 
 import argparse
+import hashlib
 import logging
 import os
 import shlex
@@ -42,6 +44,8 @@ ACCOUNT_PARAMETERS = {
     "HostedZoneId": "HOSTED_ZONE_ID",
 }
 DOMAIN_NEEDS = ("CertificateArn", "HostedZoneId")
+TEMPLATE = REPO_ROOT / "template.yaml"
+BUILT_FUNCTION = REPO_ROOT / ".aws-sam" / "build" / "ApiFunction"
 SAM_ENVIRONMENT = {"SAM_CLI_TELEMETRY": "0"}
 
 
@@ -80,6 +84,26 @@ def require_domain_pieces(parameters: Mapping[str, str], *, environment: str) ->
         )
 
 
+def version_key(
+    parameters: Mapping[str, str], *, template: Path = TEMPLATE, built: Path = BUILT_FUNCTION
+) -> str:
+    """A digest of what the function's version is made of: the built code (its sources; the
+    .pyc files follow from them), the template and the parameters.
+
+    The alias `live` serves a new version only when SAM names a new one, and SAM's own hash
+    never sees parameter values: without this, turning SnapStart on (or a new CorsOrigins)
+    would leave the alias on the old version.
+    """
+    digest = hashlib.sha256(template.read_bytes())
+    for name, value in sorted(parameters.items()):
+        digest.update(f"\0{name}={value}".encode())
+    for path in sorted(built.rglob("*")):
+        if path.is_file() and path.suffix != ".pyc":
+            digest.update(f"\0{path.relative_to(built).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def plan_deploy(
     config: Mapping[str, object],
     *,
@@ -87,10 +111,12 @@ def plan_deploy(
     account_values: Mapping[str, str],
     uv: str,
     sam_cli: str,
+    built: Path = BUILT_FUNCTION,
 ) -> DeployPlan:
     target = deploy_target(config, environment=environment)
     parameters = merge_parameters(target.overrides, account_values=account_values)
     require_domain_pieces(parameters, environment=environment)
+    parameters["VersionKey"] = version_key(parameters, built=built)
     command = [uv, "tool", "run", "--from", sam_cli, "sam", "deploy", "--config-env", environment]
     command += ["--parameter-overrides", *render_overrides(parameters)]
     return DeployPlan(target=target, parameters=parameters, command=command)

@@ -1,6 +1,7 @@
 """Posts: content with a unique slug, found by it, and sorted into categories."""
 
 import re
+import secrets
 
 from portfolio_api.core.errors import Conflict, NotFound, SlugTaken, WriteConflict
 from portfolio_api.core.text import numbered
@@ -12,38 +13,46 @@ from portfolio_api.services.content import ContentService
 SLUG = re.compile(SLUG_PATTERN)
 SLUG_PROBE = 10  # candidates read per round trip while looking for a free slug
 SLUG_ROUNDS = 20  # so a title may be used 200 times
-SLUG_ATTEMPTS = 10  # creates tried while other creates keep taking the slug found free
+SLUG_CHOICES = 20  # free candidates a create that lost a race picks from at random
+SLUG_ATTEMPTS = 20  # creates tried while other creates keep taking the slug found free
 
 
 class PostService(ContentService[Post]):
     def create(self, *, data: ContentWrite) -> Post:
         """Claims the title's slug, or on a clash the first free of `slug-2`, `slug-3`...
 
-        The slug's guard item is in the create's transaction, which settles races: a loser
-        looks again.
+        The slug's guard item is in the create's transaction, which settles races. A create that
+        loses one for a numbered slug too is in a crowd of creates of one title: they all read
+        the same first free slug, so from then on each picks at random among the next free ones.
         """
         post = self._new(data)
         slug: str | None = post.slug
-        for _ in range(SLUG_ATTEMPTS):
+        for attempt in range(SLUG_ATTEMPTS):
             if slug is None:
                 break
             claimed = post.model_copy(update={"slug": slug})
             try:
                 self._repository.create(item=claimed)
             except (SlugTaken, WriteConflict):
-                slug = self._first_free_slug(base=post.slug)
+                slug = self._free_slug(base=post.slug, crowded=attempt > 0)
                 continue
             return claimed
         raise Conflict("Could not find a free slug for this title; change the title")
 
-    def _first_free_slug(self, *, base: str) -> str | None:
+    def _free_slug(self, *, base: str, crowded: bool) -> str | None:
+        free = self._free_slugs(base=base, wanted=SLUG_CHOICES if crowded else 1)
+        return secrets.choice(free) if free else None
+
+    def _free_slugs(self, *, base: str, wanted: int) -> list[str]:
+        """The first `wanted` numbered slugs that no post holds now, in order."""
+        free: list[str] = []
         for first in range(2, 2 + SLUG_PROBE * SLUG_ROUNDS, SLUG_PROBE):
             candidates = [numbered(base, number) for number in range(first, first + SLUG_PROBE)]
             taken = self._repository.taken(values=candidates)
-            free = [slug for slug in candidates if slug not in taken]
-            if free:
-                return free[0]
-        return None
+            free += [slug for slug in candidates if slug not in taken]
+            if len(free) >= wanted:
+                return free[:wanted]
+        return free
 
     def get_by_slug(self, *, slug: str, viewer: Principal | None) -> Post:
         post_id = self._repository.holder_of(value=slug) if SLUG.fullmatch(slug) else None

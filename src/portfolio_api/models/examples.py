@@ -1,0 +1,197 @@
+"""One realistic example per schema of the OpenAPI document, as the wire carries it (camelCase).
+
+Kept here rather than on each model: the factory's `openapi()` puts each one under its schema
+(`examples`), and tests/unit/test_openapi_spec.py validates every one with its model, so an
+example that drifts from its model fails there. Enums need none: their first value serves.
+"""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from portfolio_api.models.analytics import (
+    ContentViews,
+    ContentViewStat,
+    DailyTrends,
+    DailyVisitors,
+    MonthlyTrends,
+    MonthlyVisitors,
+    TopContent,
+    TotalViews,
+    TrackView,
+    ViewStats,
+    ViewTracked,
+    VisitorCount,
+    VisitTracked,
+)
+from portfolio_api.models.auth import (
+    ChallengeRequest,
+    LoginRequest,
+    LoginResponse,
+    MessageResponse,
+    MfaResponse,
+    RefreshRequest,
+    RefreshResponse,
+    TotpSetupRequest,
+    TotpSetupResponse,
+    TotpVerifyRequest,
+    UserPublic,
+)
+from portfolio_api.models.certifications import (
+    CertificationCreate,
+    CertificationList,
+    CertificationPublic,
+    CertificationUpdate,
+)
+from portfolio_api.models.errors import ErrorResponse
+from portfolio_api.models.health import HealthResponse
+from portfolio_api.models.posts import CategoryList, PostCreate, PostList, PostPublic, PostUpdate
+from portfolio_api.models.projects import (
+    ProjectCreate,
+    ProjectList,
+    ProjectPublic,
+    ProjectUpdate,
+)
+
+# Shortened stand-ins: real tokens are JWTs of about 1 KB.
+_ID_JWT = "eyJraWQiOiJhYmMiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
+_ACCESS_JWT = "eyJraWQiOiJkZWYiLCJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6ImF3cyJ9.c2lnbmF0dXJl"
+_REFRESH_JWT = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.c2VjcmV0"
+
+_USER = {
+    "id": "6c1e2f0a-91b3-4d7e-8f5a-2b9c4d3e1f00",
+    "email": "owner@example.com",
+    "name": "Patrick Walukagga",
+    "role": "owner",
+}
+_POST_FIELDS = {
+    "title": "Building Scalable APIs with FastAPI",
+    "excerpt": "Learn how to build high-performance APIs using FastAPI and Python.",
+    "content": "# Introduction\n\nFastAPI is a modern, fast web framework for building APIs.",
+    "category": "Backend",
+    "tags": ["python", "fastapi", "aws"],
+}
+_POST = {
+    **_POST_FIELDS,
+    "id": "01jdz3k8v4q6m2x9t7r5n0b1cd",
+    "slug": "building-scalable-apis-with-fastapi",
+    "readTime": "1 min read",
+    "publishedAt": "2026-11-24",
+    "status": "published",
+    "createdAt": "2026-11-20T09:15:00Z",
+    "updatedAt": "2026-11-24T08:00:00Z",
+}
+_PROJECT_FIELDS = {
+    "name": "Serverless Portfolio API",
+    "description": "FastAPI on AWS Lambda behind API Gateway, over one DynamoDB table.",
+    "longDescription": "## What it does\n\nServes the portfolio's content and analytics.",
+    "tech": ["Python", "FastAPI", "DynamoDB", "AWS SAM"],
+    "company": "Personal",
+    "featured": True,
+    "githubUrl": "https://github.com/example/portfolio-api",
+    "liveUrl": "https://api.patrickcmd.dev/docs",
+    "imageUrl": None,
+}
+_PROJECT = {
+    **_PROJECT_FIELDS,
+    "id": "01jdz3m2a7b8c9d0e1f2g3h4jk",
+    "status": "published",
+    "createdAt": "2026-10-02T14:30:00Z",
+    "updatedAt": "2026-11-01T10:00:00Z",
+}
+_CERTIFICATION_FIELDS = {
+    "name": "AWS Certified Solutions Architect - Associate",
+    "issuer": "Amazon Web Services",
+    "icon": "🏅",
+    "type": "certification",
+    "featured": True,
+    "description": "Validates expertise in designing distributed systems on AWS.",
+    "credentialUrl": "https://www.credly.com/badges/example",
+    "dateEarned": "2025-06-15",
+}
+_CERTIFICATION = {
+    **_CERTIFICATION_FIELDS,
+    "id": "01jdz3p4q5r6s7t8v9w0x1y2za",
+    "status": "published",
+    "createdAt": "2025-06-16T12:00:00Z",
+    "updatedAt": "2025-06-16T12:00:00Z",
+}
+_DAY = {"date": "Nov 24", "visitors": 45, "day": "2026-11-24"}
+_MONTH = {"month": "Nov", "visitors": 850, "yearMonth": "2026-11"}
+_TOP = {"contentId": _POST["id"], "views": 150, "title": _POST["title"]}
+
+EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
+    LoginRequest: {"email": "owner@example.com", "password": "correct-horse-battery-staple"},
+    ChallengeRequest: {
+        "email": "owner@example.com",
+        "session": "AYABeC1hbGdvcml0aG0iOiJSU0EtT0FFUCJ9-example-session",
+        "challenge": "SOFTWARE_TOKEN_MFA",
+        "code": "123456",
+    },
+    RefreshRequest: {"refreshToken": _REFRESH_JWT},
+    TotpSetupRequest: {"accessToken": _ACCESS_JWT},
+    TotpVerifyRequest: {"accessToken": _ACCESS_JWT, "code": "123456"},
+    UserPublic: _USER,
+    LoginResponse: {
+        "user": _USER,
+        "token": _ID_JWT,
+        "accessToken": _ACCESS_JWT,
+        "refreshToken": _REFRESH_JWT,
+        "expiresIn": 3600,
+    },
+    RefreshResponse: {"token": _ID_JWT, "accessToken": _ACCESS_JWT, "expiresIn": 3600},
+    MessageResponse: {"message": "Signed out everywhere"},
+    TotpSetupResponse: {
+        "secretCode": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "otpauthUri": "otpauth://totp/Portfolio:owner%40example.com"
+        "?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Portfolio",
+    },
+    MfaResponse: {"message": "TOTP is on", "mfa": "SOFTWARE_TOKEN_MFA"},
+    PostCreate: _POST_FIELDS,
+    PostUpdate: {"title": "Building Scalable APIs with FastAPI and DynamoDB", "tags": ["aws"]},
+    PostPublic: _POST,
+    PostList: {"posts": [_POST], "total": 1, "limit": 20, "offset": 0},
+    CategoryList: {"categories": ["Backend", "Cloud", "DevOps"]},
+    ProjectCreate: _PROJECT_FIELDS,
+    ProjectUpdate: {"featured": False, "liveUrl": None},
+    ProjectPublic: _PROJECT,
+    ProjectList: {"projects": [_PROJECT], "total": 1, "limit": 20, "offset": 0},
+    CertificationCreate: _CERTIFICATION_FIELDS,
+    CertificationUpdate: {"featured": False, "credentialUrl": None},
+    CertificationPublic: _CERTIFICATION,
+    CertificationList: {
+        "certifications": [_CERTIFICATION],
+        "total": 1,
+        "limit": 20,
+        "offset": 0,
+    },
+    VisitTracked: {"count": 1234, "tracked": True},
+    VisitorCount: {"count": 1234},
+    DailyVisitors: _DAY,
+    DailyTrends: {"trends": [{**_DAY, "date": "Nov 23", "day": "2026-11-23"}, _DAY]},
+    MonthlyVisitors: _MONTH,
+    MonthlyTrends: {"trends": [{**_MONTH, "month": "Oct", "yearMonth": "2026-10"}, _MONTH]},
+    TrackView: {"contentId": _POST["id"], "contentType": "blog"},
+    ViewTracked: {"views": 151, "tracked": True},
+    ContentViews: {"contentId": _POST["id"], "contentType": "blog", "views": 150},
+    ViewStats: {
+        "contentType": "blog",
+        "stats": {_POST["id"]: 150, "01jdz3q9r8s7t6v5w4x3y2z1ab": 0},
+    },
+    ContentViewStat: _TOP,
+    TopContent: {
+        "blogs": [_TOP],
+        "projects": [{"contentId": _PROJECT["id"], "views": 40, "title": _PROJECT["name"]}],
+        "certifications": [],
+    },
+    TotalViews: {"totalViews": 5234},
+    HealthResponse: {"status": "ok", "dynamodb": "ok", "environment": "prod", "version": "0.1.0"},
+    ErrorResponse: {
+        "error": "Not Found",
+        "message": "Post not found",
+        "statusCode": 404,
+        "details": None,
+    },
+}
+# Schemas of values rather than models: the envelope's `details` values.
+VALUE_EXAMPLES: dict[str, list[Any]] = {"JsonValue": ["title", 3, ["body", "title"]]}
