@@ -7,11 +7,14 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from portfolio_api import __version__
 from portfolio_api.api.body_limit import BodySizeLimitMiddleware
+from portfolio_api.api.deps import mark_optional_security
 from portfolio_api.api.docs import install_docs
 from portfolio_api.api.errors import error_schemas, install_error_handlers
+from portfolio_api.api.methods import MethodsMiddleware
 from portfolio_api.api.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from portfolio_api.api.router import ROUTERS
 from portfolio_api.api.spec import TAGS, add_examples, declare_read_headers
+from portfolio_api.api.stale_token import StaleTokenMiddleware
 from portfolio_api.config import Settings, get_settings
 from portfolio_api.container import Container, build_container
 from portfolio_api.core.logging import configure_logging
@@ -38,6 +41,7 @@ class PortfolioAPI(FastAPI):
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
             components.update(error_schemas())
+            mark_optional_security(schema, routes=self.routes)
             add_examples(components)
             self.openapi_schema = schema
         return self.openapi_schema
@@ -61,6 +65,8 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
     for router, prefix in ROUTERS:
         app.include_router(router, prefix=prefix)
     install_error_handlers(app)
+    app.add_middleware(MethodsMiddleware)
+    app.add_middleware(StaleTokenMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
@@ -68,7 +74,7 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "If-Match"],
-        expose_headers=["ETag", REQUEST_ID_HEADER],
+        expose_headers=["ETag", "WWW-Authenticate", REQUEST_ID_HEADER],
         max_age=600,
     )
     return app

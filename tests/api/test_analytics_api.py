@@ -121,7 +121,7 @@ def test_malformed_track_bodies_are_400(api: httpx.Client, body: Any) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/v1/analytics/views/video", "/v1/analytics/views/videos/01JD0000000000000000000000"],
+    ["/v1/analytics/views/video", "/v1/analytics/views/videos/01jd0000000000000000000000"],
 )
 def test_unknown_content_types_in_paths_are_400(api: httpx.Client, path: str) -> None:
     response = api.get(path)

@@ -39,6 +39,16 @@ def _refused(response: httpx.Response, field: str, status: int = 400) -> None:
         (PROJECTS, {"imageUrl": "https://"}, "imageUrl"),
         (PROJECTS, {"tech": []}, "tech"),
         (PROJECTS, {"featured": "yes please"}, "featured"),
+        (PROJECTS, {"featured": 0}, "featured"),
+        (PROJECTS, {"featured": 1}, "featured"),
+        (PROJECTS, {"featured": "true"}, "featured"),
+        (CERTIFICATIONS, {"featured": "yes"}, "featured"),
+        (POSTS, {"title": "line\u2028separator"}, "title"),
+        (POSTS, {"title": "next\u0085line"}, "title"),
+        (POSTS, {"title": "\u202eevil"}, "title"),
+        (POSTS, {"title": "\u200b\u200c\u200d\u2060\ufeff\u00ad"}, "title"),
+        (POSTS, {"content": "code \u2066hidden\u2069 here"}, "content"),
+        (POSTS, {"tags": ["ok", "\u200b"]}, "tags.1"),
         (CERTIFICATIONS, {"dateEarned": "2023-02-30"}, "dateEarned"),
         (CERTIFICATIONS, {"dateEarned": "15/06/2023"}, "dateEarned"),
         (CERTIFICATIONS, {"dateEarned": 1686787200}, "dateEarned"),
@@ -195,3 +205,16 @@ def test_garbage_bodies_are_4xx_never_5xx(
     # THEN every answer is a client error, and the item is as it was
     assert {status for status in statuses.values() if not 400 <= status < 500} == set()
     assert api.get(f"{kind.path}/{item['id']}", headers=callers.owner).json() == item
+
+
+@pytest.mark.parametrize("kind", [PROJECTS, CERTIFICATIONS], ids=["projects", "certifications"])
+@pytest.mark.parametrize("value", ["1", "0", "yes", "True", "on", ""])
+def test_a_query_flag_is_true_or_false_and_nothing_else(
+    api: httpx.Client, kind: ContentKind, value: str
+) -> None:
+    # WHEN a list is filtered on `featured` with anything but the two words
+    refused = api.get(kind.path, params={"featured": value})
+    # THEN 400 naming it, while the two words are taken
+    _refused(refused, "featured")
+    for word in ("true", "false"):
+        assert api.get(kind.path, params={"featured": word}).status_code == 200

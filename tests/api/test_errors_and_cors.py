@@ -46,7 +46,7 @@ def test_a_wrong_method_is_a_405_envelope_with_allow(client: httpx.Client) -> No
     response = client.delete("/v1/auth/login")
     assert response.status_code == 405
     assert response.json()["error"] == "Method Not Allowed"
-    assert response.headers["allow"] == "POST"
+    assert response.headers["allow"] == "OPTIONS, POST"
 
 
 def test_validation_failures_are_400_naming_the_fields(client: httpx.Client) -> None:

@@ -105,6 +105,17 @@ def test_a_cors_preflight_through_the_handler(handler: Handler) -> None:
     assert "POST" in (header(response, "access-control-allow-methods") or "")
 
 
+def test_a_head_through_the_handler_is_the_get_without_its_body(handler: Handler) -> None:
+    # GIVEN the sample GET, sent as HEAD (the gateway routes HEAD like GET)
+    event = load_event("get-health.json") | {"httpMethod": "HEAD"}
+    # WHEN the handler serves it
+    response = handler(event, LambdaContext())
+    # THEN the GET's status and length, and no body
+    assert response["statusCode"] == 200
+    assert int(header(response, "content-length") or 0) > 0
+    assert response["body"] == ""
+
+
 def test_an_unknown_route_through_the_handler_is_the_404_envelope(handler: Handler) -> None:
     event = load_event("get-health.json")
     event["path"] = "/v1/nowhere"

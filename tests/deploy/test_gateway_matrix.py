@@ -59,11 +59,11 @@ def _served(routes: Iterable[BaseRoute]) -> Iterator[tuple[str, set[str], Depend
 
 
 def app_routes() -> list[AppRoute]:
-    """Every (method, path) the app serves. Starlette's own routes (the docs) answer HEAD for
-    every GET; the gateway exposes the GET only."""
+    """Every (method, path) the app serves: HEAD wherever GET (api/methods.py), so the gateway
+    must route both."""
     found: list[AppRoute] = []
     for path, methods, dependant in _served(default_app().routes):
-        declared = methods - {"HEAD"} if "GET" in methods else methods
+        declared = methods | {"HEAD"} if "GET" in methods else methods
         found.extend(
             AppRoute(method=method, path=path, token_required=_needs_token(dependant))
             for method in sorted(declared)

@@ -1,12 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import OptionalUser, Owner, ViewServiceDep, Visitor
 from portfolio_api.api.errors import error_responses
+from portfolio_api.api.params import ContentId, ContentTypeParam
 from portfolio_api.models.analytics import (
-    ContentType,
     ContentViews,
     TopContent,
     TopQuery,
@@ -17,9 +17,6 @@ from portfolio_api.models.analytics import (
 )
 
 router = APIRouter(prefix="/analytics", tags=["Analytics"])
-
-TypeParam = Annotated[ContentType, Path(alias="contentType")]
-IdParam = Annotated[str, Path(alias="contentId")]
 
 
 @router.post(
@@ -56,7 +53,10 @@ async def get_total_views(views: ViewServiceDep, _: Owner) -> TotalViews:
     responses=error_responses(400, 404, 503),
 )
 async def get_content_view_count(
-    content_type: TypeParam, content_id: IdParam, views: ViewServiceDep, viewer: OptionalUser
+    content_type: ContentTypeParam,
+    content_id: ContentId,
+    views: ViewServiceDep,
+    viewer: OptionalUser,
 ) -> ContentViews:
     """The views of one item; 404 where the caller may not see the item."""
     return await run_blocking(
@@ -68,7 +68,7 @@ async def get_content_view_count(
     "/views/{contentType}", operation_id="getAllViewStats", responses=error_responses(400, 503)
 )
 async def get_all_view_stats(
-    content_type: TypeParam, views: ViewServiceDep, viewer: OptionalUser
+    content_type: ContentTypeParam, views: ViewServiceDep, viewer: OptionalUser
 ) -> ViewStats:
     """Views by id of every item of a type the caller may see (public: lists show them)."""
     return await run_blocking(views.stats, content_type=content_type, viewer=viewer)

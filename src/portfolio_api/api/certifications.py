@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import CertificationServiceDep, IfMatch, OptionalUser, Owner
 from portfolio_api.api.errors import error_responses
+from portfolio_api.api.params import CertificationId
 from portfolio_api.models.certifications import (
     Certification,
     CertificationCreate,
@@ -19,9 +20,6 @@ from portfolio_api.models.content import etag_of
 
 router = APIRouter(tags=["Certifications"])
 
-CertificationId = Annotated[
-    str, Path(alias="certificationId", description="The certification's id")
-]
 CHANGE_ERRORS = (401, 403, 404, 409, 412, 503)
 
 

@@ -4,13 +4,17 @@ They are `async`: FastAPI runs a sync one on a worker thread. `optional_user` re
 revocation record, so it hands that call to `run_blocking`, as routes do with services.
 """
 
-from typing import Annotated, cast
+from collections.abc import Sequence
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.routing import BaseRoute
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.client_ip import client_ip
+from portfolio_api.api.routes import calls, served
+from portfolio_api.api.stale_token import mark_stale_token
 from portfolio_api.config import Settings
 from portfolio_api.container import Container
 from portfolio_api.core.errors import InvalidToken, NotAuthenticated, PermissionDenied
@@ -85,10 +89,10 @@ ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 
 
-async def optional_user(
+async def _presented_user(
     request: Request, credentials: BearerCredentials, auth: AuthServiceDep
 ) -> Principal | None:
-    """Anonymous callers pass as None; a token that is present must be valid."""
+    """None without an Authorization header; a header that is present must hold a valid token."""
     if credentials is None or not credentials.credentials:
         if "authorization" in request.headers:
             raise InvalidToken("The Authorization header must read `Bearer <token>`")
@@ -96,10 +100,28 @@ async def optional_user(
     return await run_blocking(auth.authenticate, token=credentials.credentials)
 
 
+PresentedUser = Annotated[Principal | None, Depends(_presented_user)]
+
+
+async def optional_user(
+    request: Request, credentials: BearerCredentials, auth: AuthServiceDep
+) -> Principal | None:
+    """Where a token is optional, a refused one (expired, revoked, garbage) reads as anonymous.
+
+    A frontend that sends its stored token on every request keeps its public pages after the
+    token lapses; the response says `invalid_token` (api/stale_token.py) so it can refresh.
+    """
+    try:
+        return await _presented_user(request, credentials, auth)
+    except InvalidToken:
+        mark_stale_token(request)
+        return None
+
+
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 
 
-async def current_user(user: OptionalUser) -> Principal:
+async def current_user(user: PresentedUser) -> Principal:
     if user is None:
         raise NotAuthenticated("Authentication token is missing")
     return user
@@ -149,3 +171,16 @@ async def if_match(
 
 
 IfMatch = Annotated[Precondition | None, Depends(if_match)]
+
+
+def mark_optional_security(schema: dict[str, Any], *, routes: Sequence[BaseRoute]) -> None:
+    """FastAPI marks every route with the bearer scheme as needing it; where `OptionalUser` is
+    all a route asks for, OpenAPI adds `{}`: the token may be left out."""
+    for route in served(routes):
+        if calls(route.dependant, _presented_user) or not calls(route.dependant, optional_user):
+            continue
+        path_item = schema.get("paths", {}).get(route.path, {})
+        for method in route.methods:
+            operation = path_item.get(method.lower())
+            if operation is not None:
+                operation["security"] = [{}, *operation.get("security", [])]

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, PostServiceDep
 from portfolio_api.api.errors import error_responses
+from portfolio_api.api.params import PostId, Slug
 from portfolio_api.models.content import etag_of
 from portfolio_api.models.posts import (
     CategoryList,
@@ -20,7 +21,6 @@ from portfolio_api.models.posts import (
 
 router = APIRouter(prefix="/blog", tags=["Blog Posts"])
 
-PostId = Annotated[str, Path(alias="postId", description="The post's id")]
 CHANGE_ERRORS = (401, 403, 404, 409, 412, 503)
 
 
@@ -55,7 +55,7 @@ async def create_blog_post(
     "/posts/slug/{slug}", operation_id="getBlogPostBySlug", responses=error_responses(404, 503)
 )
 async def get_blog_post_by_slug(
-    slug: str, posts: PostServiceDep, viewer: OptionalUser, response: Response
+    slug: Slug, posts: PostServiceDep, viewer: OptionalUser, response: Response
 ) -> PostPublic:
     """Get a post by its slug, with the same visibility as by id."""
     return _with_etag(await run_blocking(posts.get_by_slug, slug=slug, viewer=viewer), response)

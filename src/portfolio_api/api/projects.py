@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, ProjectServiceDep
 from portfolio_api.api.errors import error_responses
+from portfolio_api.api.params import ProjectId
 from portfolio_api.models.content import etag_of
 from portfolio_api.models.projects import (
     Project,
@@ -19,7 +20,6 @@ from portfolio_api.models.projects import (
 
 router = APIRouter(tags=["Projects"])
 
-ProjectId = Annotated[str, Path(alias="projectId", description="The project's id")]
 CHANGE_ERRORS = (401, 403, 404, 409, 412, 503)
 
 

@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base32: no i, l, o, u
+ID_LENGTH = 26
 ID_PATTERN = r"^[0-9a-hjkmnp-tv-z]{26}$"
 
 

@@ -15,7 +15,7 @@ from portfolio_api.models.content import (
     ListResponse,
     StoredContent,
 )
-from portfolio_api.models.fields import Description, Icon, Title, WebUrl
+from portfolio_api.models.fields import Description, Flag, Icon, QueryFlag, Title, WebUrl
 
 
 class CertificationType(StrEnum):
@@ -40,7 +40,7 @@ class CertificationBase(Schema):
     issuer: Title
     icon: Icon
     type: CertificationType
-    featured: bool = False
+    featured: Flag = False
     description: Description
     credential_url: WebUrl | None = None
     date_earned: CalendarDate
@@ -75,7 +75,7 @@ class Certification(StoredContent, CertificationPublic):
 
 class CertificationQuery(ListQuery[Certification]):
     type: CertificationType | None = None
-    featured: bool | None = None
+    featured: QueryFlag | None = None
 
     def matches(self, item: Certification) -> bool:
         return (self.type is None or item.type is self.type) and (

@@ -1,9 +1,10 @@
-"""Field types shared by the content schemas: lengths, safe URLs, tags, size caps."""
+"""Field types shared by the content schemas: lengths, safe URLs, tags, size caps, flags."""
 
+import unicodedata
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 # DynamoDB refuses items over 400 KB; the long text field gets 350 KB of it, the rest stays small.
@@ -45,9 +46,36 @@ def _distinct_tags(tags: list[str]) -> list[str]:
     return distinct
 
 
-# No control characters: one line where a line is meant, lines and tabs where text is.
-ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
-TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# Never in any text: C0 and C1 controls (U+0085, NEL, among them), and the bidi embeddings,
+# overrides and isolates (U+202A-202E, U+2066-2069) that make text read otherwise than it is
+# stored ("Trojan Source"). One line also refuses line breaks of every kind (U+2028, U+2029);
+# text takes tabs and \n / \r\n alone. The marks LRM, RLM and ALM stay: right-to-left text
+# needs them, and they reorder nothing. Escapes that Python, Rust (pydantic-core) and
+# ECMAScript (the OpenAPI reader) all read alike.
+_NEVER = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+ONE_LINE = rf"^[^\x00-\x1f\u2028\u2029{_NEVER}]*$"
+TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\u2028\u2029{_NEVER}]*$"
+
+# Drawn as nothing although Unicode calls them letters or symbols: the Hangul fillers, the
+# braille blank.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Formats (zero-width space, joiners, U+2060, U+FEFF, soft hyphen...), controls, separators,
+# and marks, which combine with a letter and show none alone. Unassigned code points count as
+# seen (an emoji newer than this Python), as do private ones (icon fonts draw them).
+_UNSEEN = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def _visible(value: str) -> str:
+    """At least one character a reader sees: a title of zero-width spaces is no title."""
+    if not any(
+        unicodedata.category(character) not in _UNSEEN and character not in _BLANK_LETTERS
+        for character in value
+    ):
+        raise PydanticCustomError("invisible", "must contain a visible character")
+    return value
+
+
+VISIBLE = AfterValidator(_visible)
 
 
 def _line(max_length: int) -> StringConstraints:
@@ -56,20 +84,23 @@ def _line(max_length: int) -> StringConstraints:
     )
 
 
-Title = Annotated[str, _line(200)]
-Label = Annotated[str, _line(100)]
-Icon = Annotated[str, _line(10)]
-Summary = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=TEXT)
-]
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=max_length, pattern=TEXT
+    )
+
+
+Title = Annotated[str, _line(200), VISIBLE]
+Label = Annotated[str, _line(100), VISIBLE]
+Icon = Annotated[str, _line(10), VISIBLE]
+Summary = Annotated[str, _text(500), VISIBLE]
 # The contract sets no maximum here; 5,000 characters keeps every item far below 400 KB.
-Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=TEXT)
-]
+Description = Annotated[str, _text(5000), VISIBLE]
 LongText = Annotated[
     str,
     StringConstraints(pattern=TEXT),
     AfterValidator(_long_text),
+    VISIBLE,
     Field(json_schema_extra={"minLength": 1}),
 ]
 WebUrl = Annotated[
@@ -78,5 +109,19 @@ WebUrl = Annotated[
     AfterValidator(_web_url),
     Field(json_schema_extra={"format": "uri"}),
 ]
-Tag = Annotated[str, _line(50)]
+Tag = Annotated[str, _line(50), VISIBLE]
 Tags = Annotated[list[Tag], Field(min_length=1, max_length=20), AfterValidator(_distinct_tags)]
+
+
+def _true_or_false(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise PydanticCustomError("bool_parsing", "must be true or false")
+
+
+# Pydantic's lax mode reads 0, 1, "yes", "on", "true"... as booleans; this API takes JSON's
+# `true` and `false` alone in a body, and the words `true` and `false` alone in a query.
+Flag = Annotated[bool, Strict()]
+QueryFlag = Annotated[bool, BeforeValidator(_true_or_false)]

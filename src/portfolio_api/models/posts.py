@@ -16,7 +16,10 @@ from portfolio_api.models.content import (
 from portfolio_api.models.fields import Label, LongText, Summary, Tag, Tags, Title
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=SLUG_PATTERN)]
+SLUG_MAX_LENGTH = 100
+Slug = Annotated[
+    str, StringConstraints(min_length=1, max_length=SLUG_MAX_LENGTH, pattern=SLUG_PATTERN)
+]
 
 
 class PostBase(Schema):

@@ -9,7 +9,16 @@ from portfolio_api.models.content import (
     ListResponse,
     StoredContent,
 )
-from portfolio_api.models.fields import Label, LongText, Summary, Tags, Title, WebUrl
+from portfolio_api.models.fields import (
+    Flag,
+    Label,
+    LongText,
+    QueryFlag,
+    Summary,
+    Tags,
+    Title,
+    WebUrl,
+)
 
 
 class ProjectBase(Schema):
@@ -18,7 +27,7 @@ class ProjectBase(Schema):
     long_description: LongText
     tech: Tags
     company: Label
-    featured: bool = False
+    featured: Flag = False
     github_url: WebUrl | None = None
     live_url: WebUrl | None = None
     image_url: WebUrl | None = None
@@ -52,7 +61,7 @@ class Project(StoredContent, ProjectPublic):
 
 
 class ProjectQuery(ListQuery[Project]):
-    featured: bool | None = None
+    featured: QueryFlag | None = None
 
     def matches(self, item: Project) -> bool:
         return self.featured is None or item.featured is self.featured
