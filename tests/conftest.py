@@ -39,6 +39,7 @@ from tests.helpers.aws import REGION, Backend, dynamodb_client, scans_forbidden
 from tests.helpers.clock import FakeClock, FastForwardClock
 from tests.helpers.cognito import Account, UserPoolFixture, pool_state, sign_in
 from tests.helpers.content import Callers
+from tests.helpers.lambda_events import closing_mangums_loop
 from tests.helpers.no_servers import servers_refused
 
 if TYPE_CHECKING:
@@ -98,6 +99,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         (kept if fast else deselected).append(item)
     config.hook.pytest_deselected(items=deselected)
     items[:] = kept
+
+
+@pytest.fixture
+def mangum_loop() -> Iterator[None]:
+    """For a test that builds a Mangum handler: the event loop Mangum sets is closed after it."""
+    with closing_mangums_loop():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

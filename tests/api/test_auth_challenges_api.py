@@ -410,6 +410,7 @@ def test_bad_mfa_bodies_are_400_in_the_envelope(
     assert set(response.json()) == ENVELOPE
 
 
+@pytest.mark.usefixtures("mangum_loop")
 def test_a_wrong_answer_counts_as_a_failed_login_and_a_weak_password_does_not(
     settings: Settings,
     newcomer: str,

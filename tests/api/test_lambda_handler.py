@@ -56,7 +56,9 @@ def lambda_settings(
 
 
 @pytest.fixture
-def handler(lambda_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Handler]:
+def handler(
+    lambda_settings: Settings, monkeypatch: pytest.MonkeyPatch, mangum_loop: None
+) -> Iterator[Handler]:
     """`portfolio_api.main` imported as Lambda imports it: settings from the environment."""
     for name, value in environment_of(lambda_settings).items():
         monkeypatch.setenv(name, value)

@@ -1,8 +1,10 @@
 """The API Gateway REST proxy events kept in events/, and what Lambda hands the handler."""
 
+import asyncio
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,21 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 30_000
+
+
+@contextmanager
+def closing_mangums_loop() -> Iterator[None]:
+    """Mangum sets an event loop for the process and never closes it. A later `asyncio.run`
+    replaces it, and the collector then reports the unclosed loop inside that other test."""
+    try:
+        yield
+    finally:
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            return
+        loop.close()
+        asyncio.set_event_loop(None)
 
 
 def sample_event_names() -> list[str]:
