@@ -4,10 +4,12 @@ import re
 
 from portfolio_api.core.errors import Conflict, NotFound, SlugTaken, WriteConflict
 from portfolio_api.core.text import numbered
+from portfolio_api.models.conditional import Conditional, KnownTags
 from portfolio_api.models.content import ContentWrite, Status
 from portfolio_api.models.identity import Principal
 from portfolio_api.models.posts import SLUG_PATTERN, Post
 from portfolio_api.services.content import ContentService
+from portfolio_api.services.pages import Built
 
 SLUG = re.compile(SLUG_PATTERN)
 SLUG_PROBE = 10  # candidates read per round trip while looking for a free slug
@@ -51,9 +53,21 @@ class PostService(ContentService[Post]):
             raise NotFound("Post not found")
         return self.get(item_id=post_id, viewer=viewer)
 
-    def categories(self) -> list[str]:
-        """The categories of published posts, each once, in alphabetical order."""
+    def categories(self, *, known: KnownTags | None = None) -> Conditional[list[str]]:
+        """The categories of published posts, each once, in alphabetical order: public, so
+        dated by the posts' generation and kept in memory like a list's page."""
+        return self._pages.answer(
+            generation=self._repository.generation(),
+            shape=(self._repository.entity, "categories"),
+            known=known,
+            keep=True,
+            build=self._categories,
+        )
+
+    def _categories(self) -> Built[list[str]]:
         published = {
             post.category for post in self._repository.indexed() if post.status is Status.PUBLISHED
         }
-        return sorted(published, key=lambda category: (category.casefold(), category))
+        names = sorted(published, key=lambda category: (category.casefold(), category))
+        size = sum(len(name.encode()) + 3 for name in names)  # quotes and a comma each
+        return Built(value=names, size=size, fingerprint=tuple(names))
