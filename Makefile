@@ -115,8 +115,9 @@ format: setup ## Rewrite the code into shape
 mutation: setup ## mutmut per module against its unit tests; fails under 90 % killed
 	$(RUN) python -m tests.mutation
 
-bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
+bench: setup ## Figures, no asserts: blog reads, cached reads, tracking, capacity, cold start
 	$(RUN) python -m tests.bench.content
+	$(RUN) python -m tests.bench.caching
 	$(RUN) python -m tests.bench.tracking
 	$(RUN) python -m tests.bench.coldstart
 
