@@ -16,9 +16,12 @@ from portfolio_api.config import Settings
 from portfolio_api.container import build_container
 from portfolio_api.factory import create_app
 from portfolio_api.repositories.aws import create_dynamodb_client
+from portfolio_api.repositories.content import ContentRepository
+from portfolio_api.repositories.kinds import PROJECTS as KIND_PROJECTS
 from tests.helpers.app import serve
 from tests.helpers.clock import FastForwardClock
-from tests.helpers.content import CERTIFICATIONS, KINDS, POSTS, Callers, ContentKind
+from tests.helpers.concurrency import at_once
+from tests.helpers.content import CERTIFICATIONS, KINDS, POSTS, PROJECTS, Callers, ContentKind
 from tests.helpers.in_process import recorded_calls
 
 if TYPE_CHECKING:
@@ -294,3 +297,29 @@ def test_next_offset_follows_limit_when_items_are_small(
     page = api.get(POSTS.path, params={"limit": 2, "offset": offset}).json()
     # THEN it says where the next page starts, or null after the last
     assert page["nextOffset"] == expected
+
+
+def test_racing_writes_of_one_kind_all_land_and_all_move_the_generation(
+    api: httpx.Client, callers: Callers, reader: Reader, settings: Settings
+) -> None:
+    # GIVEN the owner's projects list as a reader holds it: empty
+    listed = f"{PROJECTS.path}?status=all"
+    before, _ = reader.get(listed, **callers.owner)
+    # WHEN eight creates of the kind race, each a transaction holding the generation item
+    responses = at_once(
+        8,
+        lambda n: api.post(
+            PROJECTS.path, json=PROJECTS.body(name=f"Race {n}"), headers=callers.owner
+        ),
+    )
+    # THEN every create landed, none lost to the shared item, and each moved the generation
+    assert [response.status_code for response in responses] == [201] * 8
+    after, _ = reader.get(listed, **callers.owner)
+    assert (before.json()["total"], after.json()["total"]) == (0, 8)
+    repository = ContentRepository(
+        client=reader.client,
+        table_name=settings.dynamodb_table_name,
+        clock=reader.clock,
+        kind=KIND_PROJECTS,
+    )
+    assert repository.generation().number == 8
