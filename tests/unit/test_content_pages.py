@@ -14,12 +14,12 @@ from portfolio_api.models.content import Page
 from portfolio_api.models.projects import Project, ProjectQuery
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import PROJECTS
-from portfolio_api.services.content import ContentService
+from portfolio_api.services.content import PAGE_BYTES, ContentService
 from portfolio_api.services.pages import PageCache
 from tests.helpers.aws import REGION, Backend
 from tests.helpers.clock import FakeClock
-from tests.helpers.content import project_create
-from tests.helpers.in_process import in_process_dynamodb, recorded_calls
+from tests.helpers.content import OWNER, project_create
+from tests.helpers.in_process import in_process_dynamodb, interloping, new_client, recorded_calls
 
 SETTLED = 6  # seconds: past the time a page waits after a write before it is dated and kept
 
@@ -155,3 +155,65 @@ def test_a_create_that_keeps_colliding_ends_in_the_busy_error(clock: FakeClock) 
     with stubber, pytest.raises(WriteConflict, match=busy):
         service.create(data=project_create())
     stubber.assert_no_pending_responses()
+
+
+def test_a_budget_met_exactly_still_takes_the_item(backend: Backend, clock: FakeClock) -> None:
+    # GIVEN three projects, and a budget exactly the size of two
+    probe = _service(backend, clock, page_bytes=0)
+    projects = _published(probe, clock, 3)
+    two = sum(len(project.model_dump_json().encode()) for project in projects[:2])
+    # WHEN the first page is read
+    page = _page(_service(backend, clock, page_bytes=two), limit=3)
+    # THEN both fit: the budget is a most, not a less-than
+    assert ([item.id for item in page.items], page.next_offset) == (
+        [project.id for project in projects[:2]],
+        2,
+    )
+
+
+def test_a_page_cut_after_the_first_read_counts_from_its_own_offset(
+    backend: Backend, clock: FakeClock
+) -> None:
+    # GIVEN 24 projects, and a budget of 22: the cut falls in the second BatchGet of 20
+    probe = _service(backend, clock, page_bytes=0)
+    projects = _published(probe, clock, 24)
+    one = len(projects[0].model_dump_json().encode())
+    service = _service(backend, clock, page_bytes=22 * one + one // 2)
+    # WHEN a page of up to 24 is read from offset 1
+    page = _page(service, limit=24, offset=1)
+    # THEN it holds the 22 that fit and says the next starts 22 further
+    assert [item.id for item in page.items] == [project.id for project in projects[1:23]]
+    assert page.next_offset == 23
+
+
+def test_an_item_deleted_after_the_index_was_read_drops_out_and_the_page_goes_on(
+    backend: Backend, clock: FakeClock
+) -> None:
+    # GIVEN three projects, the second deleted by another request just before our BatchGet
+    service = _service(backend, clock, page_bytes=PAGE_BYTES)
+    projects = _published(service, clock, 3)
+    rival = _service(backend._replace(client=new_client()), clock, page_bytes=PAGE_BYTES)
+    with interloping(
+        backend.client,
+        operation="BatchGetItem",
+        write=lambda _: rival.delete(item_id=projects[1].id, precondition=None),
+        times=1,
+    ):
+        # WHEN the list is read
+        page = _page(service, limit=3)
+    # THEN the others are on it, in order, and the page counts what the index showed
+    assert [item.id for item in page.items] == [projects[0].id, projects[2].id]
+    assert (page.total, page.next_offset) == (3, None)
+
+
+def test_anonymous_and_signed_in_pages_are_tagged_apart(backend: Backend, clock: FakeClock) -> None:
+    # GIVEN a published project, settled
+    service = _service(backend, clock, page_bytes=PAGE_BYTES)
+    _published(service, clock, 1)
+    clock.advance(SETTLED)
+    # WHEN nobody and the owner read the same list
+    anonymous = service.list(query=ProjectQuery(), viewer=None)
+    owner = service.list(query=ProjectQuery(), viewer=OWNER)
+    # THEN the same page carries two tags: a shared cache never confuses the two answers
+    assert anonymous.value == owner.value
+    assert anonymous.etag != owner.etag
