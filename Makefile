@@ -148,8 +148,9 @@ contract-diff: bootstrap ## Differences from the frontend's contract; fails on o
 	$(UV) sync --locked
 	$(RUN) python -m tests.helpers.contract
 
-bench: setup ## Figures, no asserts: blog reads, tracking under load, capacity, cold start
+bench: setup ## Figures, no asserts: blog reads, cached reads, tracking, capacity, cold start
 	$(RUN) python -m tests.bench.content
+	$(RUN) python -m tests.bench.caching
 	$(RUN) python -m tests.bench.tracking
 	$(RUN) python -m tests.bench.coldstart
 

@@ -32,7 +32,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/unit/test_token_verifier.py",
         "tests/unit/test_jwks.py",
     ),
-    "src/portfolio_api/services/content.py": ("tests/unit/test_content_service.py",),
+    "src/portfolio_api/services/content.py": (
+        "tests/unit/test_content_service.py",
+        "tests/unit/test_content_pages.py",
+    ),
     "src/portfolio_api/services/visitors.py": ("tests/unit/test_visitor_service.py",),
     "src/portfolio_api/services/identities.py": (
         "tests/unit/test_visitor_identities.py",

@@ -27,6 +27,7 @@ from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.identities import VisitorIdentities
+from portfolio_api.services.pages import PageCache
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.sign_in_limit import SignInLimit
 from portfolio_api.services.views import ViewService
@@ -94,9 +95,12 @@ def build_container(
     cognito: "CognitoIdentityProviderClient | None" = None,
     jwks: JwksSource | None = None,
     clock: Clock | None = None,
+    pages: PageCache | None = None,
 ) -> Container:
-    """Every argument after `settings` swaps one outside dependency, for tests."""
+    """Every argument after `settings` swaps one outside dependency, for tests (`pages`: the
+    public pages' memory, which a bench empties to measure reads without it)."""
     clock = clock or SystemClock()
+    pages = pages or PageCache(clock=clock)
     client = dynamodb or create_dynamodb_client(settings)
     storage = _Storage(
         client=client,
@@ -114,9 +118,9 @@ def build_container(
     identities = VisitorIdentities(
         salts=SaltRepository(client=client, table_name=storage.ephemeral), clock=clock
     )
-    posts = PostService(repository=content.posts, clock=clock)
-    projects = ContentService(repository=content.projects, clock=clock)
-    certifications = ContentService(repository=content.certifications, clock=clock)
+    posts = PostService(repository=content.posts, clock=clock, pages=pages)
+    projects = ContentService(repository=content.projects, clock=clock, pages=pages)
+    certifications = ContentService(repository=content.certifications, clock=clock, pages=pages)
     counts = AnalyticsRepository(
         client=client,
         table_name=storage.table,

@@ -7,6 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from portfolio_api import __version__
 from portfolio_api.api.body_limit import BodySizeLimitMiddleware
+from portfolio_api.api.caching import install_not_modified
 from portfolio_api.api.deps import mark_optional_security
 from portfolio_api.api.docs import install_docs
 from portfolio_api.api.errors import error_schemas, install_error_handlers
@@ -67,13 +68,14 @@ def create_app(*, settings: Settings | None = None, container: Container | None 
     install_error_handlers(app)
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(StaleTokenMiddleware)
+    install_not_modified(app)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "If-Match"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
         expose_headers=["ETag", "WWW-Authenticate", REQUEST_ID_HEADER],
         max_age=600,
     )

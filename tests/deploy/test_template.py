@@ -536,6 +536,13 @@ def test_one_regional_stage_named_after_the_environment_and_never_traced(
     assert api["Name"] == {"Fn::Sub": "portfolio-api-${Environment}"}
 
 
+def test_the_gateway_compresses_answers_from_one_kilobyte(cfn: dict[str, Any]) -> None:
+    # GIVEN the translated REST API
+    api = _one(cfn, "AWS::ApiGateway::RestApi")["Properties"]
+    # THEN a client that accepts gzip gets any answer over 1 KB compressed (issue 13)
+    assert api["MinimumCompressionSize"] == 1024
+
+
 def test_access_logs_hold_no_caller_identity_and_no_body(cfn: dict[str, Any]) -> None:
     setting = _stage(cfn)["AccessLogSetting"]
     log_format = setting["Format"]

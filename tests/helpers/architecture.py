@@ -21,10 +21,22 @@ FORBIDDEN: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "core": (AWS_SDK | HTTP, frozenset({"api", "services", "repositories", "models"})),
 }
 # The service modules others may build on; no module imports any other service module.
-SHARED_SERVICES = frozenset({"content", "identities", "bots", "sign_in_limit"})
+SHARED_SERVICES = frozenset({"content", "pages", "identities", "bots", "sign_in_limit"})
 # The tables' attribute and index names: spelled in repositories/attributes.py alone.
 ATTRIBUTE_NAMES = frozenset(
-    {"PK", "SK", "GSI1", "GSI2", "GSI1PK", "GSI1SK", "GSI2PK", "entityType", "expiresAt"}
+    {
+        "PK",
+        "SK",
+        "GSI1",
+        "GSI2",
+        "GSI1PK",
+        "GSI1SK",
+        "GSI2PK",
+        "entityType",
+        "expiresAt",
+        "generation",
+        "changedAt",
+    }
 )
 ATTRIBUTES_MODULE = "repositories/attributes.py"
 # What hands a blocking call to a worker thread under uvicorn (api/blocking.py).

@@ -1,10 +1,12 @@
 """Content on the single table: the same tests against moto and against DynamoDB Local."""
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from portfolio_api.core.errors import SlugTaken, WriteConflict
+from portfolio_api.models.conditional import Generation
 from portfolio_api.models.content import Status
 from portfolio_api.models.posts import Post
 from portfolio_api.repositories.content import ContentRepository
@@ -230,3 +232,44 @@ def test_kinds_do_not_see_each_other(any_dynamodb: Backend, posts: PostRepositor
     assert [post.id for post in posts.indexed()] == [stored_post(1).id]
     assert [project.id for project in projects.indexed()] == [stored_project(2).id]
     assert projects.get(item_id=stored_post(1).id) is None
+
+
+def test_every_write_adds_one_to_its_kinds_generation_and_dates_it(
+    any_dynamodb: Backend,
+) -> None:
+    # GIVEN a kind never written, on a clock at noon
+    client, table, _ = any_dynamodb
+    clock = FakeClock()
+    posts = ContentRepository(client=client, table_name=table, clock=clock, kind=POSTS)
+    projects = ContentRepository(client=client, table_name=table, clock=clock, kind=PROJECTS)
+    assert posts.generation() == Generation(number=0, changed_at=None)
+    # WHEN a post is created, replaced and deleted, a second apart
+    post = stored_post()
+    posts.create(item=post)
+    clock.advance(1)
+    second = post.model_copy(update={"version": 2, "title": "Again"})
+    posts.replace(item=second, previous=post)
+    after_replace = posts.generation()
+    clock.advance(1)
+    posts.delete(item=second)
+    # THEN each write added one and set the time of the last; other kinds are untouched
+    assert after_replace == Generation(number=2, changed_at=clock.now() - timedelta(seconds=1))
+    assert posts.generation() == Generation(number=3, changed_at=clock.now())
+    assert projects.generation().number == 0
+
+
+def test_a_refused_write_leaves_the_generation_as_it_was(posts: PostRepository) -> None:
+    # GIVEN a post, and the generation its create left
+    post = stored_post()
+    posts.create(item=post)
+    before = posts.generation()
+    # WHEN a write on a stale version, and a create of a taken slug, are refused
+    with pytest.raises(WriteConflict):
+        posts.replace(
+            item=post.model_copy(update={"version": 3}),
+            previous=post.model_copy(update={"version": 2}),
+        )
+    with pytest.raises(SlugTaken):
+        posts.create(item=stored_post(2, slug=post.slug))
+    # THEN the generation moved with neither: it is in the same transaction as the write
+    assert posts.generation() == before

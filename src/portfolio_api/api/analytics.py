@@ -1,8 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from portfolio_api.api.blocking import run_blocking
+from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, tagged
 from portfolio_api.api.deps import OptionalUser, Owner, ViewServiceDep, Visitor
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import ContentId, ContentTypeParam
@@ -15,6 +16,7 @@ from portfolio_api.models.analytics import (
     ViewStats,
     ViewTracked,
 )
+from portfolio_api.models.conditional import weak_etag
 
 router = APIRouter(prefix="/analytics", tags=["Analytics"])
 
@@ -50,25 +52,39 @@ async def get_total_views(views: ViewServiceDep, _: Owner) -> TotalViews:
 @router.get(
     "/views/{contentType}/{contentId}",
     operation_id="getContentViewCount",
-    responses=error_responses(400, 404, 503),
+    responses={**NOT_MODIFIED, **error_responses(400, 404, 503)},
 )
 async def get_content_view_count(
     content_type: ContentTypeParam,
     content_id: ContentId,
     views: ViewServiceDep,
     viewer: OptionalUser,
+    *,
+    known: IfNoneMatch,
+    response: Response,
 ) -> ContentViews:
     """The views of one item; 404 where the caller may not see the item."""
-    return await run_blocking(
+    counted = await run_blocking(
         views.views_of, content_type=content_type, content_id=content_id, viewer=viewer
     )
+    # Counts change with every view: the tag is the answer's own, with no generation to date it.
+    etag = weak_etag("views", counted.model_dump_json())
+    return tagged(counted, etag=etag, known=known, viewer=viewer, response=response)
 
 
 @router.get(
-    "/views/{contentType}", operation_id="getAllViewStats", responses=error_responses(400, 503)
+    "/views/{contentType}",
+    operation_id="getAllViewStats",
+    responses={**NOT_MODIFIED, **error_responses(400, 503)},
 )
 async def get_all_view_stats(
-    content_type: ContentTypeParam, views: ViewServiceDep, viewer: OptionalUser
+    content_type: ContentTypeParam,
+    views: ViewServiceDep,
+    viewer: OptionalUser,
+    known: IfNoneMatch,
+    response: Response,
 ) -> ViewStats:
     """Views by id of every item of a type the caller may see (public: lists show them)."""
-    return await run_blocking(views.stats, content_type=content_type, viewer=viewer)
+    stats = await run_blocking(views.stats, content_type=content_type, viewer=viewer)
+    etag = weak_etag("views", stats.model_dump_json())
+    return tagged(stats, etag=etag, known=known, viewer=viewer, response=response)

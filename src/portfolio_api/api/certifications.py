@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from portfolio_api.api.blocking import run_blocking
+from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, fresh, tagged
 from portfolio_api.api.deps import CertificationServiceDep, IfMatch, OptionalUser, Owner
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import CertificationId
@@ -31,17 +32,24 @@ def _with_etag(certification: Certification, response: Response) -> Certificatio
 @router.get(
     "/certifications",
     operation_id="listCertifications",
-    responses=error_responses(400, 401, 403, 503),
+    responses={**NOT_MODIFIED, **error_responses(400, 401, 403, 503)},
 )
 async def list_certifications(
     query: Annotated[CertificationQuery, Query()],
     certifications: CertificationServiceDep,
     viewer: OptionalUser,
+    known: IfNoneMatch,
+    response: Response,
 ) -> CertificationList:
     """Published certifications, latest earned first; drafts (`status=draft|all`): owner only."""
-    page = await run_blocking(certifications.list, query=query, viewer=viewer)
+    answer = await run_blocking(certifications.list, query=query, viewer=viewer, known=known)
+    page = fresh(answer, viewer=viewer, response=response)
     return CertificationList(
-        certifications=page.items, total=page.total, limit=page.limit, offset=page.offset
+        certifications=page.items,
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next_offset=page.next_offset,
     )
 
 
@@ -61,18 +69,19 @@ async def create_certification(
 @router.get(
     "/certifications/{certificationId}",
     operation_id="getCertification",
-    responses=error_responses(404, 503),
+    responses={**NOT_MODIFIED, **error_responses(404, 503)},
 )
 async def get_certification(
     certification_id: CertificationId,
     certifications: CertificationServiceDep,
     viewer: OptionalUser,
+    known: IfNoneMatch,
     response: Response,
 ) -> CertificationPublic:
     """Get a certification by id; a draft exists only for the owner. `ETag` is its version."""
-    return _with_etag(
-        await run_blocking(certifications.get, item_id=certification_id, viewer=viewer), response
-    )
+    certification = await run_blocking(certifications.get, item_id=certification_id, viewer=viewer)
+    etag = etag_of(certification.version)
+    return tagged(certification, etag=etag, known=known, viewer=viewer, response=response)
 
 
 @router.put(

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from portfolio_api.api.blocking import run_blocking
+from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, fresh, tagged
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, PostServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import PostId, Slug
@@ -29,13 +30,28 @@ def _with_etag(post: Post, response: Response) -> Post:
     return post
 
 
-@router.get("/posts", operation_id="listBlogPosts", responses=error_responses(400, 401, 403, 503))
+@router.get(
+    "/posts",
+    operation_id="listBlogPosts",
+    responses={**NOT_MODIFIED, **error_responses(400, 401, 403, 503)},
+)
 async def list_blog_posts(
-    query: Annotated[PostQuery, Query()], posts: PostServiceDep, viewer: OptionalUser
+    query: Annotated[PostQuery, Query()],
+    posts: PostServiceDep,
+    viewer: OptionalUser,
+    known: IfNoneMatch,
+    response: Response,
 ) -> PostList:
     """Published posts, newest first; drafts (`status=draft|all`) for the owner only."""
-    page = await run_blocking(posts.list, query=query, viewer=viewer)
-    return PostList(posts=page.items, total=page.total, limit=page.limit, offset=page.offset)
+    answer = await run_blocking(posts.list, query=query, viewer=viewer, known=known)
+    page = fresh(answer, viewer=viewer, response=response)
+    return PostList(
+        posts=page.items,
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next_offset=page.next_offset,
+    )
 
 
 @router.post(
@@ -52,21 +68,33 @@ async def create_blog_post(
 
 
 @router.get(
-    "/posts/slug/{slug}", operation_id="getBlogPostBySlug", responses=error_responses(404, 503)
+    "/posts/slug/{slug}",
+    operation_id="getBlogPostBySlug",
+    responses={**NOT_MODIFIED, **error_responses(404, 503)},
 )
 async def get_blog_post_by_slug(
-    slug: Slug, posts: PostServiceDep, viewer: OptionalUser, response: Response
+    slug: Slug, posts: PostServiceDep, viewer: OptionalUser, known: IfNoneMatch, response: Response
 ) -> PostPublic:
     """Get a post by its slug, with the same visibility as by id."""
-    return _with_etag(await run_blocking(posts.get_by_slug, slug=slug, viewer=viewer), response)
+    post = await run_blocking(posts.get_by_slug, slug=slug, viewer=viewer)
+    return tagged(post, etag=etag_of(post.version), known=known, viewer=viewer, response=response)
 
 
-@router.get("/posts/{postId}", operation_id="getBlogPost", responses=error_responses(404, 503))
+@router.get(
+    "/posts/{postId}",
+    operation_id="getBlogPost",
+    responses={**NOT_MODIFIED, **error_responses(404, 503)},
+)
 async def get_blog_post(
-    post_id: PostId, posts: PostServiceDep, viewer: OptionalUser, response: Response
+    post_id: PostId,
+    posts: PostServiceDep,
+    viewer: OptionalUser,
+    known: IfNoneMatch,
+    response: Response,
 ) -> PostPublic:
     """Get a post by id; a draft exists only for the owner. `ETag` is its version."""
-    return _with_etag(await run_blocking(posts.get, item_id=post_id, viewer=viewer), response)
+    post = await run_blocking(posts.get, item_id=post_id, viewer=viewer)
+    return tagged(post, etag=etag_of(post.version), known=known, viewer=viewer, response=response)
 
 
 @router.put(
@@ -131,7 +159,14 @@ async def unpublish_blog_post(
     )
 
 
-@router.get("/categories", operation_id="listBlogCategories", responses=error_responses(503))
-async def list_blog_categories(posts: PostServiceDep) -> CategoryList:
+@router.get(
+    "/categories",
+    operation_id="listBlogCategories",
+    responses={**NOT_MODIFIED, **error_responses(503)},
+)
+async def list_blog_categories(
+    posts: PostServiceDep, known: IfNoneMatch, response: Response
+) -> CategoryList:
     """The categories of published posts, each once, sorted."""
-    return CategoryList(categories=await run_blocking(posts.categories))
+    answer = await run_blocking(posts.categories, known=known)
+    return CategoryList(categories=fresh(answer, viewer=None, response=response))

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from portfolio_api.api.blocking import run_blocking
+from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, fresh, tagged
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, ProjectServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import ProjectId
@@ -28,13 +29,28 @@ def _with_etag(project: Project, response: Response) -> Project:
     return project
 
 
-@router.get("/projects", operation_id="listProjects", responses=error_responses(400, 401, 403, 503))
+@router.get(
+    "/projects",
+    operation_id="listProjects",
+    responses={**NOT_MODIFIED, **error_responses(400, 401, 403, 503)},
+)
 async def list_projects(
-    query: Annotated[ProjectQuery, Query()], projects: ProjectServiceDep, viewer: OptionalUser
+    query: Annotated[ProjectQuery, Query()],
+    projects: ProjectServiceDep,
+    viewer: OptionalUser,
+    known: IfNoneMatch,
+    response: Response,
 ) -> ProjectList:
     """Published projects, featured then newest first; drafts (`status=draft|all`): owner only."""
-    page = await run_blocking(projects.list, query=query, viewer=viewer)
-    return ProjectList(projects=page.items, total=page.total, limit=page.limit, offset=page.offset)
+    answer = await run_blocking(projects.list, query=query, viewer=viewer, known=known)
+    page = fresh(answer, viewer=viewer, response=response)
+    return ProjectList(
+        projects=page.items,
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next_offset=page.next_offset,
+    )
 
 
 @router.post(
@@ -50,12 +66,22 @@ async def create_project(
     return _with_etag(await run_blocking(projects.create, data=body), response)
 
 
-@router.get("/projects/{projectId}", operation_id="getProject", responses=error_responses(404, 503))
+@router.get(
+    "/projects/{projectId}",
+    operation_id="getProject",
+    responses={**NOT_MODIFIED, **error_responses(404, 503)},
+)
 async def get_project(
-    project_id: ProjectId, projects: ProjectServiceDep, viewer: OptionalUser, response: Response
+    project_id: ProjectId,
+    projects: ProjectServiceDep,
+    viewer: OptionalUser,
+    known: IfNoneMatch,
+    response: Response,
 ) -> ProjectPublic:
     """Get a project by id; a draft exists only for the owner. `ETag` is its version."""
-    return _with_etag(await run_blocking(projects.get, item_id=project_id, viewer=viewer), response)
+    project = await run_blocking(projects.get, item_id=project_id, viewer=viewer)
+    etag = etag_of(project.version)
+    return tagged(project, etag=etag, known=known, viewer=viewer, response=response)
 
 
 @router.put(

@@ -194,6 +194,12 @@ class ListResponse(ResponseSchema):
     total: int = Field(description="Every item matching the filters, on all pages.")
     limit: int
     offset: int
+    next_offset: int | None = Field(
+        description="The `offset` of the next page, or null after the last one. A page stops "
+        "before `limit` items when one more would take its body past 5 MB: always page with "
+        "`nextOffset`, never with `offset + limit`.",
+        examples=[20],
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,6 +208,8 @@ class Page[M]:
     total: int
     limit: int
     offset: int
+    next_offset: int | None
+    size: int  # the items' bytes as JSON, added up
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ PK = "PK"
 SK = "SK"
 ENTITY_TYPE = "entityType"
 EXPIRES_AT = "expiresAt"
+# A content kind's generation item: how many writes readers could see, and when the last was.
+GENERATION = "generation"
+CHANGED_AT = "changedAt"
 
 # GSI1: one partition per content kind, sorted by id; lists read its small projection.
 CONTENT_INDEX = "GSI1"

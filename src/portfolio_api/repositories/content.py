@@ -3,11 +3,14 @@
 Item:  PK `<ENTITY>#<id>`, SK `<ENTITY>`; GSI1PK `<ENTITY>`, GSI1SK `<id>`.
 Guard: PK `<PREFIX>#<value>`, SK `<PREFIX>`, the holder's id: one per value of a unique field
        (a post's slug), written and removed in the same transaction as its item.
+Generation: PK `GENERATION#<ENTITY>`, SK `GENERATION`: a count of the kind's writes and the time
+       of the last, added to in every write's transaction; lists are dated by it.
 The index keys live on the item itself, so one write changes both or neither.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypedDict, cast
 
@@ -15,14 +18,17 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import TypeAdapter
 from pydantic.fields import FieldInfo
 
-from portfolio_api.core.clock import Clock
+from portfolio_api.core.clock import Clock, iso_utc
 from portfolio_api.core.errors import DomainError, WriteConflict
+from portfolio_api.models.conditional import Generation
 from portfolio_api.models.content import Status, StoredContent
 from portfolio_api.repositories.attributes import (
+    CHANGED_AT,
     CONTENT_INDEX,
     CONTENT_INDEX_PK,
     CONTENT_INDEX_SK,
     ENTITY_TYPE,
+    GENERATION,
     PK,
     Item,
     key,
@@ -35,10 +41,11 @@ from portfolio_api.repositories.writes import Collided, Refused, Step, write
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, PutTypeDef
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, PutTypeDef, UpdateTypeDef
 
 ITEM = "item"
 PUBLISHED = "published"
+BUMP = "bump"  # the step that adds one to the kind's generation; it has no condition
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -98,6 +105,9 @@ class ContentRepository[M: StoredContent]:
     def _guard_key(self, unique: Unique, value: str) -> Item:
         return key(f"{unique.prefix}#{value}", unique.prefix)
 
+    def _generation_key(self) -> Item:
+        return key(f"GENERATION#{self.entity}", "GENERATION")
+
     def _to_item(self, model: M) -> Item:
         values = model.model_dump(mode="json", exclude_none=True)
         item = {name: _serializer.serialize(value) for name, value in values.items()}
@@ -150,6 +160,21 @@ class ContentRepository[M: StoredContent]:
         )
         return [self._to_partial(item) for item in items]
 
+    def generation(self) -> Generation:
+        """Strongly consistent, so a list is never dated before a write already answered."""
+        with dynamodb_errors():
+            response = self._client.get_item(
+                TableName=self._table, Key=self._generation_key(), ConsistentRead=True
+            )
+        item = response.get("Item")
+        if not item:
+            return Generation(number=0, changed_at=None)
+        changed = item.get(CHANGED_AT)
+        return Generation(
+            number=int(item[GENERATION]["N"]),
+            changed_at=datetime.fromisoformat(changed["S"]) if changed else None,
+        )
+
     def get_many(self, *, ids: Sequence[str]) -> list[M]:
         """The full items, in the order asked; ids deleted since the index was read drop out."""
         keys = [self._key(item_id) for item_id in ids]
@@ -163,13 +188,13 @@ class ContentRepository[M: StoredContent]:
             "Item": self._to_item(item),
             "ConditionExpression": f"attribute_not_exists({PK})",
         }
-        self._write([Step(ITEM, {"Put": put}), *self._claims(item, previous=None)])
+        self._write([Step(ITEM, {"Put": put}), *self._claims(item, previous=None), self._bump()])
 
     def replace(self, *, item: M, previous: M) -> None:
         """Write `item` only if the stored version is still `previous`'s."""
         put: PutTypeDef = {"TableName": self._table, "Item": self._to_item(item)}
         steps = [Step(ITEM, {"Put": {**put, **_version_is(previous)}})]
-        self._write([*steps, *self._claims(item, previous=previous)])
+        self._write([*steps, *self._claims(item, previous=previous), self._bump()])
 
     def delete(self, *, item: M) -> None:
         """Delete `item` at its version, with all that belongs to it. Another request's delete
@@ -182,7 +207,7 @@ class ContentRepository[M: StoredContent]:
         ]
         steps = [Step(ITEM, {"Delete": {**delete, **_version_is(item)}}), *self._releases(item)]
         try:
-            write(self._client, [*steps, *dependents])
+            write(self._client, [*steps, *dependents, self._bump()])
         except Refused as refused:
             if refused.step == ITEM and refused.current is None:
                 return
@@ -231,6 +256,26 @@ class ContentRepository[M: StoredContent]:
         unread = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
         held = {str(guard[PK]["S"]) for guard in [*read, *unread]}
         return {value for value in values if self._guard_key(unique, value)[PK]["S"] in held}
+
+    def _bump(self) -> Step:
+        """Adds one to the kind's generation. Two writes bumping at once may collide: the
+        transaction then writes nothing (`Collided`) and the service tries again."""
+        update: UpdateTypeDef = {
+            "TableName": self._table,
+            "Key": self._generation_key(),
+            "UpdateExpression": "ADD #generation :one SET #changed = :now, #type = :type",
+            "ExpressionAttributeNames": {
+                "#generation": GENERATION,
+                "#changed": CHANGED_AT,
+                "#type": ENTITY_TYPE,
+            },
+            "ExpressionAttributeValues": {
+                ":one": number(1),
+                ":now": text(iso_utc(self._clock.now())),
+                ":type": text(f"{self.entity.title()}Generation"),
+            },
+        }
+        return Step(BUMP, {"Update": update})
 
     def _unique(self) -> Unique:
         if self._kind.unique is None:

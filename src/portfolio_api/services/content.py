@@ -4,6 +4,7 @@ What differs by kind lives with the kind's models (what a create derives, how a 
 and orders) and its `ContentKind` (keys, a unique field); this service reads both.
 """
 
+import builtins
 import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -18,6 +19,7 @@ from portfolio_api.core.errors import (
     WriteConflict,
 )
 from portfolio_api.core.ids import ID_PATTERN, new_id
+from portfolio_api.models.conditional import Conditional, KnownTags
 from portfolio_api.models.content import (
     ContentUpdate,
     ContentWrite,
@@ -31,10 +33,16 @@ from portfolio_api.models.content import (
 )
 from portfolio_api.models.identity import Principal
 from portfolio_api.repositories.content import ContentRepository
+from portfolio_api.services.pages import Built, PageCache
 
 # Without If-Match the last write wins: a lost race is reread and reapplied, a few times.
 WRITE_ATTEMPTS = 5
 ID_SHAPE = re.compile(ID_PATTERN)
+# No body is ever over 5 MB (Lambda answers at most 6 MB): a page's items stay under this,
+# which leaves room for the envelope (`total`, `limit`, the offsets).
+RESPONSE_BYTES = 5_000_000
+PAGE_BYTES = RESPONSE_BYTES - 4_096
+PAGE_READ = 20  # items read per BatchGet while a page fills: large items are not all read
 type Change[M] = Callable[[M, str], M]
 
 
@@ -51,10 +59,19 @@ class ContentReader(Protocol):
 
 
 class ContentService[M: StoredContent]:
-    def __init__(self, *, repository: ContentRepository[M], clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        repository: ContentRepository[M],
+        clock: Clock,
+        pages: PageCache,
+        page_bytes: int = PAGE_BYTES,
+    ) -> None:
         self._repository = repository
         self._model = repository.model
         self._clock = clock
+        self._pages = pages
+        self._page_bytes = page_bytes
 
     def get(self, *, item_id: str, viewer: Principal | None) -> M:
         item = self._stored(item_id)
@@ -62,8 +79,20 @@ class ContentService[M: StoredContent]:
             raise self.not_found()
         return item
 
-    def list(self, *, query: ListQuery[M], viewer: Principal | None) -> Page[M]:
+    def list(
+        self, *, query: ListQuery[M], viewer: Principal | None, known: KnownTags | None = None
+    ) -> Conditional[Page[M]]:
+        """One page, dated by the kind's generation; anonymous pages may come from memory."""
         statuses = _statuses_for(query.status, viewer)
+        return self._pages.answer(
+            generation=self._repository.generation(),
+            shape=(self._repository.entity, "list", _viewer_class(viewer), query.model_dump_json()),
+            known=known,
+            keep=viewer is None,
+            build=lambda: self._page(query, statuses),
+        )
+
+    def _page(self, query: ListQuery[M], statuses: frozenset[Status]) -> Built[Page[M]]:
         matching = [
             item
             for item in self._repository.indexed()
@@ -71,12 +100,37 @@ class ContentService[M: StoredContent]:
         ]
         matching.sort(key=lambda item: item.list_order(), reverse=True)
         window = matching[query.offset : query.offset + query.limit]
-        return Page(
-            items=self._repository.get_many(ids=[item.id for item in window]),
+        items, size, used = self._fill([item.id for item in window])
+        after = query.offset + used
+        page: Page[M] = Page(
+            items=items,
             total=len(matching),
             limit=query.limit,
             offset=query.offset,
+            next_offset=after if after < len(matching) else None,
+            size=size,
         )
+        shown = tuple((item.id, item.version) for item in items)
+        return Built(value=page, size=size, fingerprint=(page.total, page.next_offset, shown))
+
+    def _fill(self, ids: Sequence[str]) -> tuple[builtins.list[M], int, int]:
+        """The items of `ids`, in order, while their JSON fits the page's bytes (the first
+        always does): the items, their size, and how many ids they used up."""
+        items: builtins.list[M] = []
+        size = 0
+        for start in range(0, len(ids), PAGE_READ):
+            chunk = ids[start : start + PAGE_READ]
+            found = {item.id: item for item in self._repository.get_many(ids=chunk)}
+            for used, item_id in enumerate(chunk, start=start):
+                item = found.get(item_id)
+                if item is None:
+                    continue  # deleted since the index was read
+                item_size = len(item.model_dump_json().encode())
+                if items and size + item_size > self._page_bytes:
+                    return items, size, used
+                items.append(item)
+                size += item_size
+        return items, size, len(ids)
 
     def visible_ids(self, *, viewer: Principal | None) -> set[str]:
         """The ids of every item this viewer may see (one Query of the list index)."""
@@ -91,8 +145,13 @@ class ContentService[M: StoredContent]:
 
     def create(self, *, data: ContentWrite) -> M:
         item = self._new(data)
-        self._repository.create(item=item)
-        return item
+        for _ in range(WRITE_ATTEMPTS):
+            try:
+                self._repository.create(item=item)
+            except WriteConflict:
+                continue  # it met another write of the kind on the generation: nothing written
+            return item
+        raise self._busy()
 
     def _new(self, data: ContentWrite) -> M:
         moment = self._clock.now()
@@ -170,6 +229,10 @@ class ContentService[M: StoredContent]:
 def is_item_id(item_id: str) -> bool:
     """Whether this API could have made the id; any other names no item."""
     return ID_SHAPE.fullmatch(item_id) is not None
+
+
+def _viewer_class(viewer: Principal | None) -> str:
+    return "public" if viewer is None else "signed-in"
 
 
 def _may_see(status: Status, viewer: Principal | None) -> bool:

@@ -5,10 +5,12 @@ import secrets
 
 from portfolio_api.core.errors import Conflict, NotFound, SlugTaken, WriteConflict
 from portfolio_api.core.text import numbered
+from portfolio_api.models.conditional import Conditional, KnownTags
 from portfolio_api.models.content import ContentWrite, Status
 from portfolio_api.models.identity import Principal
 from portfolio_api.models.posts import SLUG_PATTERN, Post
 from portfolio_api.services.content import ContentService
+from portfolio_api.services.pages import Built
 
 SLUG = re.compile(SLUG_PATTERN)
 SLUG_PROBE = 10  # candidates read per round trip while looking for a free slug
@@ -27,16 +29,20 @@ class PostService(ContentService[Post]):
         """
         post = self._new(data)
         slug: str | None = post.slug
-        for attempt in range(SLUG_ATTEMPTS):
+        lost = 0
+        for _ in range(SLUG_ATTEMPTS):
             if slug is None:
                 break
             claimed = post.model_copy(update={"slug": slug})
             try:
                 self._repository.create(item=claimed)
-            except (SlugTaken, WriteConflict):
-                slug = self._free_slug(base=post.slug, crowded=attempt > 0)
-                continue
-            return claimed
+            except SlugTaken:
+                slug = self._free_slug(base=post.slug, crowded=lost > 0)
+                lost += 1
+            except WriteConflict:
+                continue  # a collided transaction (on the generation, say): the slug may be free
+            else:
+                return claimed
         raise Conflict("Could not find a free slug for this title; change the title")
 
     def _free_slug(self, *, base: str, crowded: bool) -> str | None:
@@ -60,9 +66,21 @@ class PostService(ContentService[Post]):
             raise NotFound("Post not found")
         return self.get(item_id=post_id, viewer=viewer)
 
-    def categories(self) -> list[str]:
-        """The categories of published posts, each once, in alphabetical order."""
+    def categories(self, *, known: KnownTags | None = None) -> Conditional[list[str]]:
+        """The categories of published posts, each once, in alphabetical order: public, so
+        dated by the posts' generation and kept in memory like a list's page."""
+        return self._pages.answer(
+            generation=self._repository.generation(),
+            shape=(self._repository.entity, "categories"),
+            known=known,
+            keep=True,
+            build=self._categories,
+        )
+
+    def _categories(self) -> Built[list[str]]:
         published = {
             post.category for post in self._repository.indexed() if post.status is Status.PUBLISHED
         }
-        return sorted(published, key=lambda category: (category.casefold(), category))
+        names = sorted(published, key=lambda category: (category.casefold(), category))
+        size = sum(len(name.encode()) + 3 for name in names)  # quotes and a comma each
+        return Built(value=names, size=size, fingerprint=tuple(names))

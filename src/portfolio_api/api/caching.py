@@ -1,0 +1,82 @@
+"""The caching headers of public GETs: `ETag`, `Cache-Control`, `Vary`, and the 304 that answers
+an `If-None-Match` naming the current tag.
+
+Anonymous answers may be kept by shared caches for a minute, then served stale for five more
+while one revalidates (a 304 costs the API one small read). An answer to a signed-in caller is
+private and never stored: it may hold drafts.
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Request, Response
+
+from portfolio_api.models.conditional import Conditional, KnownTags
+from portfolio_api.models.identity import Principal
+
+PUBLIC = "public, max-age=60, stale-while-revalidate=300"
+PRIVATE = "private, no-store"
+NOT_MODIFIED: dict[int | str, dict[str, str]] = {
+    304: {"description": "`If-None-Match` names the current `ETag`: no body."}
+}
+
+
+class NotModified(Exception):
+    """The caller holds the current representation: 304, no body, the same caching headers."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__("not modified")
+        self.headers = headers
+
+
+async def if_none_match(
+    header: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description="`ETag`s the caller holds (or `*`); naming the current one gives 304.",
+        ),
+    ] = None,
+) -> KnownTags | None:
+    return None if header is None else KnownTags.from_header(header)
+
+
+IfNoneMatch = Annotated[KnownTags | None, Depends(if_none_match)]
+
+
+def caching_headers(*, etag: str, viewer: Principal | None) -> dict[str, str]:
+    # Vary: a shared cache must never give the anonymous copy to a signed-in caller, or back,
+    # nor an answer without CORS headers to a page of another origin (the CORS middleware
+    # names Origin again when the request has one; a repeated name is harmless).
+    return {
+        "ETag": etag,
+        "Cache-Control": PUBLIC if viewer is None else PRIVATE,
+        "Vary": "Authorization, Origin",
+    }
+
+
+def fresh[T](answer: Conditional[T], *, viewer: Principal | None, response: Response) -> T:
+    """The value to send, with its caching headers; NotModified (304) when the caller has it."""
+    headers = caching_headers(etag=answer.etag, viewer=viewer)
+    if answer.value is None:
+        raise NotModified(headers)
+    response.headers.update(headers)
+    return answer.value
+
+
+def tagged[T](
+    value: T, *, etag: str, known: KnownTags | None, viewer: Principal | None, response: Response
+) -> T:
+    """`fresh` for a read whose tag is known only once it is done (an item: its version)."""
+    unchanged = known is not None and known.match(etag)
+    return fresh(
+        Conditional(etag=etag, value=None if unchanged else value), viewer=viewer, response=response
+    )
+
+
+async def _not_modified(_: Request, exc: Exception) -> Response:
+    headers = exc.headers if isinstance(exc, NotModified) else {}
+    return Response(status_code=304, headers=headers)
+
+
+def install_not_modified(app: FastAPI) -> None:
+    app.add_exception_handler(NotModified, _not_modified)
