@@ -44,3 +44,16 @@ def scans_forbidden() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(BaseClient, "_make_api_call", guarded)
         yield
+
+
+def transaction_collided() -> dict[str, Any]:
+    """Stubber's arguments for DynamoDB cancelling a transaction: another one held an item."""
+    return {
+        "service_error_code": "TransactionCanceledException",
+        "service_message": "Transaction cancelled",
+        "http_status_code": 400,
+        "service_error_meta": {"Code": "TransactionCanceledException"},
+        "modeled_fields": {
+            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+        },
+    }

@@ -17,7 +17,7 @@ from portfolio_api.models.analytics import ContentType, Outcome, Visit
 from portfolio_api.repositories.analytics import TRANSACT_ATTEMPTS, AnalyticsRepository
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.bots import is_automated
-from tests.helpers.aws import REGION
+from tests.helpers.aws import REGION, transaction_collided
 from tests.helpers.clock import FakeClock
 from tests.helpers.visitors import BOT_AGENTS, BROWSER_AGENTS
 
@@ -68,18 +68,6 @@ def test_the_client_address_comes_from_a_source_the_deployment_trusts(
     assert client_ip(peer, forwarded_for=forwarded, trusted_hops=hops) == expected
 
 
-def _conflict() -> dict[str, Any]:
-    return {
-        "service_error_code": "TransactionCanceledException",
-        "service_message": "Transaction cancelled",
-        "http_status_code": 400,
-        "service_error_meta": {"Code": "TransactionCanceledException"},
-        "modeled_fields": {
-            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
-        },
-    }
-
-
 def _stubbed_repository() -> tuple[AnalyticsRepository, Stubber, FakeClock]:
     client = boto3.client("dynamodb", region_name=REGION)
     clock = FakeClock()
@@ -106,7 +94,7 @@ def _in_progress() -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("refusal", [_conflict, _in_progress])
+@pytest.mark.parametrize("refusal", [transaction_collided, _in_progress])
 def test_a_transaction_that_collided_is_tried_again(refusal: Callable[[], dict[str, Any]]) -> None:
     # GIVEN DynamoDB refusing the first two attempts: a conflict, or a token still in progress
     repository, stubber, clock = _stubbed_repository()
@@ -127,7 +115,7 @@ def test_a_transaction_that_collided_is_tried_again(refusal: Callable[[], dict[s
 def test_endless_collisions_end_in_a_503_not_a_hang() -> None:
     repository, stubber, _ = _stubbed_repository()
     for _ in range(TRANSACT_ATTEMPTS):
-        stubber.add_client_error("transact_write_items", **_conflict())
+        stubber.add_client_error("transact_write_items", **transaction_collided())
     with stubber, pytest.raises(DependencyUnavailable):
         repository.record_visit(visit=VISIT)
 

@@ -2,7 +2,6 @@
 creates that meet another write on the kind's generation (botocore's Stubber)."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import boto3
 import pytest
@@ -17,7 +16,7 @@ from portfolio_api.repositories.kinds import POSTS, PROJECTS
 from portfolio_api.services.content import PAGE_BYTES, ContentService
 from portfolio_api.services.pages import PageCache
 from portfolio_api.services.posts import PostService
-from tests.helpers.aws import REGION, Backend
+from tests.helpers.aws import REGION, Backend, transaction_collided
 from tests.helpers.clock import FakeClock
 from tests.helpers.content import OWNER, post_create, project_create
 from tests.helpers.in_process import in_process_dynamodb, interloping, new_client, recorded_calls
@@ -110,19 +109,6 @@ def test_a_settled_anonymous_page_is_read_again_from_memory(
     assert (known.etag, known.value) == (first.etag, None)
 
 
-def _collided() -> dict[str, Any]:
-    """DynamoDB's answer when another transaction held the generation item at that moment."""
-    return {
-        "service_error_code": "TransactionCanceledException",
-        "service_message": "Transaction cancelled",
-        "http_status_code": 400,
-        "service_error_meta": {"Code": "TransactionCanceledException"},
-        "modeled_fields": {
-            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
-        },
-    }
-
-
 def _stubbed(clock: FakeClock) -> tuple[ContentService[Project], Stubber]:
     client = boto3.client("dynamodb", region_name=REGION)
     repository = ContentRepository(client=client, table_name="t", clock=clock, kind=PROJECTS)
@@ -138,7 +124,7 @@ def test_a_create_that_met_another_write_on_the_generation_is_sent_again(
     # GIVEN DynamoDB cancelling the first transactions: another write held the generation item
     service, stubber = _stubbed(clock)
     for _ in range(collisions):
-        stubber.add_client_error("transact_write_items", **_collided())
+        stubber.add_client_error("transact_write_items", **transaction_collided())
     stubber.add_response("transact_write_items", {}, {"TransactItems": ANY})
     # WHEN a project is created
     with stubber:
@@ -154,7 +140,7 @@ def test_a_post_whose_create_collided_keeps_its_free_slug(clock: FakeClock) -> N
     repository = ContentRepository(client=client, table_name="t", clock=clock, kind=POSTS)
     service = PostService(repository=repository, clock=clock, pages=PageCache(clock=clock))
     stubber = Stubber(client)
-    stubber.add_client_error("transact_write_items", **_collided())
+    stubber.add_client_error("transact_write_items", **transaction_collided())
     stubber.add_response("transact_write_items", {}, {"TransactItems": ANY})
     # WHEN the post is created
     with stubber:
@@ -167,7 +153,7 @@ def test_a_post_whose_create_collided_keeps_its_free_slug(clock: FakeClock) -> N
 def test_a_create_that_keeps_colliding_ends_in_the_busy_error(clock: FakeClock) -> None:
     service, stubber = _stubbed(clock)
     for _ in range(5):
-        stubber.add_client_error("transact_write_items", **_collided())
+        stubber.add_client_error("transact_write_items", **transaction_collided())
     busy = r"^Project is being changed by other requests; retry$"
     with stubber, pytest.raises(WriteConflict, match=busy):
         service.create(data=project_create())
