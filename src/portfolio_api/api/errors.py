@@ -123,25 +123,7 @@ def _render_http_error(exc: StarletteHTTPException) -> JSONResponse:
     )
 
 
-# A path parameter outside these bounds (api/params.py) has no item's shape: no such resource.
-_NAMES_NOTHING = frozenset({"string_too_short", "string_too_long", "string_pattern_mismatch"})
-
-
-def _names_nothing(error: Mapping[str, Any]) -> bool:
-    location: Sequence[str | int] = error.get("loc", ())
-    return bool(location) and location[0] == "path" and error.get("type") in _NAMES_NOTHING
-
-
 def _render_validation_error(exc: RequestValidationError) -> JSONResponse:
-    """404 when a path parameter could be no item's id or slug; else the fields' problems."""
-    if any(_names_nothing(error) for error in exc.errors()):
-        return error_response(
-            status=HTTPStatus.NOT_FOUND, message=_DEFAULT_MESSAGES[HTTPStatus.NOT_FOUND]
-        )
-    return _render_invalid_fields(exc)
-
-
-def _render_invalid_fields(exc: RequestValidationError) -> JSONResponse:
     """400, naming the fields; 413 when a field is over the size this API stores."""
     errors = exc.errors()
     problems = [_problem(error) for error in errors] or [

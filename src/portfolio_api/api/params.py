@@ -1,40 +1,67 @@
 """Path parameters, bounded once for every router: ids and slugs by their length and shape.
 
-An id or slug no item could have names nothing: `api/errors.py` answers its failed bound with
-404, before any service runs, so nothing unbounded reaches a DynamoDB key (a 2,040-character
-slug gave DynamoDB's refusal, a 500, before).
+An id or slug no item could have names nothing: each is a dependency that answers 404 before
+any other runs. Declared first in a route, it comes before the token's check too, so such a
+path reaches DynamoDB in no way at all (a 2,040-character slug gave DynamoDB's refusal, a 500,
+before). The document still shows the bounds.
 """
 
+import re
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Depends, Path
 
+from portfolio_api.core.errors import NotFound
 from portfolio_api.core.ids import ID_LENGTH, ID_PATTERN
 from portfolio_api.models.analytics import ContentType
 from portfolio_api.models.posts import SLUG_MAX_LENGTH, SLUG_PATTERN
 
+type Checked = Callable[[str], Awaitable[str]]
 
-def _item_id(alias: str, noun: str) -> object:
-    return Path(
+
+def _bounded(
+    *, alias: str, description: str, pattern: str, least: int, most: int, noun: str
+) -> Checked:
+    shape = re.compile(pattern)
+    bounds: dict[str, object] = {"minLength": least, "maxLength": most, "pattern": pattern}
+
+    async def checked(
+        value: Annotated[str, Path(alias=alias, description=description, json_schema_extra=bounds)],
+    ) -> str:
+        if len(value) > most or not shape.fullmatch(value):
+            raise NotFound(f"{noun} not found")
+        return value
+
+    return checked
+
+
+def _item_id(alias: str, noun: str) -> Checked:
+    return _bounded(
         alias=alias,
-        description=f"The {noun}'s id",
-        min_length=ID_LENGTH,
-        max_length=ID_LENGTH,
+        description=f"The {noun.lower()}'s id",
         pattern=ID_PATTERN,
+        least=ID_LENGTH,
+        most=ID_LENGTH,
+        noun=noun,
     )
 
 
-PostId = Annotated[str, _item_id("postId", "post")]
-ProjectId = Annotated[str, _item_id("projectId", "project")]
-CertificationId = Annotated[str, _item_id("certificationId", "certification")]
-ContentId = Annotated[str, _item_id("contentId", "item")]
+PostId = Annotated[str, Depends(_item_id("postId", "Post"))]
+ProjectId = Annotated[str, Depends(_item_id("projectId", "Project"))]
+CertificationId = Annotated[str, Depends(_item_id("certificationId", "Certification"))]
+ContentId = Annotated[str, Depends(_item_id("contentId", "Item"))]
 Slug = Annotated[
     str,
-    Path(
-        description="The post's slug",
-        min_length=1,
-        max_length=SLUG_MAX_LENGTH,
-        pattern=SLUG_PATTERN,
+    Depends(
+        _bounded(
+            alias="slug",
+            description="The post's slug",
+            pattern=SLUG_PATTERN,
+            least=1,
+            most=SLUG_MAX_LENGTH,
+            noun="Post",
+        )
     ),
 ]
 # A closed set, not a name: an unknown one is a bad request (400), as the contract says.
