@@ -65,7 +65,8 @@ def _made_up_contract(app_spec: dict[str, Any]) -> dict[str, Any]:
     paths = contract["paths"]
     del paths["/auth/refresh"]
     paths["/auth/logout"]["post"]["security"] = []
-    paths["/visitors/count"]["get"]["parameters"] = [{"name": "since", "in": "query"}]
+    count = paths["/visitors/count"]["get"]
+    count["parameters"] = [*count.get("parameters", []), {"name": "since", "in": "query"}]
     del paths["/visitors/count"]["get"]["responses"]["503"]
     schemas = contract["components"]["schemas"]
     schemas["VisitorCount"]["properties"]["unique"] = {"type": "integer"}

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from portfolio_api.api.blocking import run_blocking
-from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, tagged
+from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, digested
 from portfolio_api.api.deps import OptionalUser, Owner, ViewServiceDep, Visitor
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import ContentId, ContentTypeParam
@@ -16,7 +16,6 @@ from portfolio_api.models.analytics import (
     ViewStats,
     ViewTracked,
 )
-from portfolio_api.models.conditional import weak_etag
 
 router = APIRouter(prefix="/analytics", tags=["Analytics"])
 
@@ -34,19 +33,33 @@ async def track_content_view(
 
 
 @router.get(
-    "/top-content", operation_id="getTopContent", responses=error_responses(400, 401, 403, 503)
+    "/top-content",
+    operation_id="getTopContent",
+    responses={**NOT_MODIFIED, **error_responses(400, 401, 403, 503)},
 )
 async def get_top_content(
-    query: Annotated[TopQuery, Query()], views: ViewServiceDep, _: Owner
+    query: Annotated[TopQuery, Query()],
+    views: ViewServiceDep,
+    owner: Owner,
+    known: IfNoneMatch,
+    response: Response,
 ) -> TopContent:
     """The most viewed items of each type, highest first (owner only)."""
-    return await run_blocking(views.top, limit=query.limit)
+    top = await run_blocking(views.top, limit=query.limit)
+    return digested(top, known=known, viewer=owner, response=response)
 
 
-@router.get("/total-views", operation_id="getTotalViews", responses=error_responses(401, 403, 503))
-async def get_total_views(views: ViewServiceDep, _: Owner) -> TotalViews:
+@router.get(
+    "/total-views",
+    operation_id="getTotalViews",
+    responses={**NOT_MODIFIED, **error_responses(401, 403, 503)},
+)
+async def get_total_views(
+    views: ViewServiceDep, owner: Owner, known: IfNoneMatch, response: Response
+) -> TotalViews:
     """Every view ever counted, of all content (owner only)."""
-    return TotalViews(total_views=await run_blocking(views.total))
+    total = TotalViews(total_views=await run_blocking(views.total))
+    return digested(total, known=known, viewer=owner, response=response)
 
 
 @router.get(
@@ -67,9 +80,7 @@ async def get_content_view_count(
     counted = await run_blocking(
         views.views_of, content_type=content_type, content_id=content_id, viewer=viewer
     )
-    # Counts change with every view: the tag is the answer's own, with no generation to date it.
-    etag = weak_etag("views", counted.model_dump_json())
-    return tagged(counted, etag=etag, known=known, viewer=viewer, response=response)
+    return digested(counted, known=known, viewer=viewer, response=response)
 
 
 @router.get(
@@ -86,5 +97,4 @@ async def get_all_view_stats(
 ) -> ViewStats:
     """Views by id of every item of a type the caller may see (public: lists show them)."""
     stats = await run_blocking(views.stats, content_type=content_type, viewer=viewer)
-    etag = weak_etag("views", stats.model_dump_json())
-    return tagged(stats, etag=etag, known=known, viewer=viewer, response=response)
+    return digested(stats, known=known, viewer=viewer, response=response)

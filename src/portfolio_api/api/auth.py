@@ -1,6 +1,7 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from portfolio_api.api.blocking import run_blocking
+from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, digested
 from portfolio_api.api.deps import AuthServiceDep, ClientIp, CurrentUser, Owner
 from portfolio_api.api.errors import error_responses
 from portfolio_api.models.auth import (
@@ -55,10 +56,14 @@ async def logout(user: CurrentUser, auth: AuthServiceDep) -> MessageResponse:
     return MessageResponse(message="Successfully logged out")
 
 
-@router.get("/me", operation_id="getCurrentUser", responses=error_responses(401, 503))
-async def me(user: CurrentUser) -> UserPublic:
+@router.get(
+    "/me",
+    operation_id="getCurrentUser",
+    responses={**NOT_MODIFIED, **error_responses(401, 503)},
+)
+async def me(user: CurrentUser, known: IfNoneMatch, response: Response) -> UserPublic:
     """The signed-in user, with `role` set to `owner` for members of the owner group."""
-    return UserPublic.of(user)
+    return digested(UserPublic.of(user), known=known, viewer=user, response=response)
 
 
 @router.post(

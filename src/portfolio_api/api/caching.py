@@ -9,12 +9,15 @@ private and never stored: it may hold drafts.
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request, Response
+from pydantic import BaseModel
 
-from portfolio_api.models.conditional import Conditional, KnownTags
+from portfolio_api.models.conditional import Conditional, KnownTags, weak_etag
 from portfolio_api.models.identity import Principal
 
 PUBLIC = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE = "private, no-store"
+# Health: a monitor must see DynamoDB's state now, never a cached one.
+NO_STORE = "no-store"
 NOT_MODIFIED: dict[int | str, dict[str, str]] = {
     304: {"description": "`If-None-Match` names the current `ETag`: no body."}
 }
@@ -43,20 +46,28 @@ async def if_none_match(
 IfNoneMatch = Annotated[KnownTags | None, Depends(if_none_match)]
 
 
-def caching_headers(*, etag: str, viewer: Principal | None) -> dict[str, str]:
+def caching_headers(
+    *, etag: str, viewer: Principal | None, cache_control: str | None = None
+) -> dict[str, str]:
     # Vary: a shared cache must never give the anonymous copy to a signed-in caller, or back,
     # nor an answer without CORS headers to a page of another origin (the CORS middleware
     # names Origin again when the request has one; a repeated name is harmless).
     return {
         "ETag": etag,
-        "Cache-Control": PUBLIC if viewer is None else PRIVATE,
+        "Cache-Control": cache_control or (PUBLIC if viewer is None else PRIVATE),
         "Vary": "Authorization, Origin",
     }
 
 
-def fresh[T](answer: Conditional[T], *, viewer: Principal | None, response: Response) -> T:
+def fresh[T](
+    answer: Conditional[T],
+    *,
+    viewer: Principal | None,
+    response: Response,
+    cache_control: str | None = None,
+) -> T:
     """The value to send, with its caching headers; NotModified (304) when the caller has it."""
-    headers = caching_headers(etag=answer.etag, viewer=viewer)
+    headers = caching_headers(etag=answer.etag, viewer=viewer, cache_control=cache_control)
     if answer.value is None:
         raise NotModified(headers)
     response.headers.update(headers)
@@ -64,12 +75,42 @@ def fresh[T](answer: Conditional[T], *, viewer: Principal | None, response: Resp
 
 
 def tagged[T](
-    value: T, *, etag: str, known: KnownTags | None, viewer: Principal | None, response: Response
+    value: T,
+    *,
+    etag: str,
+    known: KnownTags | None,
+    viewer: Principal | None,
+    response: Response,
+    cache_control: str | None = None,
 ) -> T:
     """`fresh` for a read whose tag is known only once it is done (an item: its version)."""
     unchanged = known is not None and known.match(etag)
     return fresh(
-        Conditional(etag=etag, value=None if unchanged else value), viewer=viewer, response=response
+        Conditional(etag=etag, value=None if unchanged else value),
+        viewer=viewer,
+        response=response,
+        cache_control=cache_control,
+    )
+
+
+def digested[M: BaseModel](
+    value: M,
+    *,
+    known: KnownTags | None,
+    viewer: Principal | None,
+    response: Response,
+    cache_control: str | None = None,
+) -> M:
+    """`tagged` for an answer with no version or generation to date it (counts, trends, the
+    signed-in user, health): its tag is a digest of its own JSON."""
+    etag = weak_etag(type(value).__name__, value.model_dump_json())
+    return tagged(
+        value,
+        etag=etag,
+        known=known,
+        viewer=viewer,
+        response=response,
+        cache_control=cache_control,
     )
 
 
