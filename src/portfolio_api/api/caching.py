@@ -49,13 +49,12 @@ IfNoneMatch = Annotated[KnownTags | None, Depends(if_none_match)]
 def caching_headers(
     *, etag: str, viewer: Principal | None, cache_control: str | None = None
 ) -> dict[str, str]:
-    # Vary: a shared cache must never give the anonymous copy to a signed-in caller, or back,
-    # nor an answer without CORS headers to a page of another origin (the CORS middleware
-    # names Origin again when the request has one; a repeated name is harmless).
+    # Vary: a shared cache must never give the anonymous copy to a signed-in caller, or back.
+    # Origin is the CORS middleware's to add: it does on every answer, for the listed origins.
     return {
         "ETag": etag,
         "Cache-Control": cache_control or (PUBLIC if viewer is None else PRIVATE),
-        "Vary": "Authorization, Origin",
+        "Vary": "Authorization",
     }
 
 
