@@ -125,7 +125,7 @@ test: lint browser ## The whole suite (CI runs exactly this)
 # No npm: these tests need neither Java nor DynamoDB Local. tests/conftest.py's --unit leaves out
 # any test whose fixtures start DynamoDB Local or moto's server, and fails one that starts any
 # server, tool or stack anyway.
-unit: bootstrap ## The fast loop (< 30 s): tests/unit, no DynamoDB Local, moto server, SAM or stack
+unit: bootstrap ## The fast loop (about 40 s): tests/unit, no DynamoDB Local, moto server, SAM or stack
 	$(UV) sync --locked
 	$(RUN) pytest tests/unit --unit
 
