@@ -54,6 +54,16 @@ def _published(service: ContentService[Project], clock: FakeClock, count: int) -
     return made[::-1]
 
 
+def _filled(
+    backend: Backend, clock: FakeClock, *, count: int, fitting: int
+) -> tuple[list[Project], ContentService[Project]]:
+    """`count` published projects, newest first, and a service whose page budget `fitting` of
+    them fill, with half of one more to spare."""
+    projects = _published(_service(backend, clock, page_bytes=0), clock, count)
+    one = len(projects[0].model_dump_json().encode())
+    return projects, _service(backend, clock, page_bytes=fitting * one + one // 2)
+
+
 def _page(service: ContentService[Project], **query: int) -> Page[Project]:
     page = service.list(query=ProjectQuery.model_validate(query), viewer=None).value
     assert page is not None
@@ -64,10 +74,7 @@ def test_a_page_stops_before_its_items_pass_the_byte_budget(
     backend: Backend, clock: FakeClock
 ) -> None:
     # GIVEN five projects, and a budget that two of them fill
-    probe = _service(backend, clock, page_bytes=0)
-    projects = _published(probe, clock, 5)
-    one = len(projects[0].model_dump_json().encode())
-    service = _service(backend, clock, page_bytes=2 * one + one // 2)
+    projects, service = _filled(backend, clock, count=5, fitting=2)
     # WHEN pages of up to 5 are read from the start, each at the last one's nextOffset
     pages = [_page(service, limit=5, offset=offset) for offset in (0, 2, 4)]
     # THEN each holds what fits, counts them all, and says where the next starts
@@ -178,10 +185,7 @@ def test_a_page_cut_after_the_first_read_counts_from_its_own_offset(
     backend: Backend, clock: FakeClock
 ) -> None:
     # GIVEN 24 projects, and a budget of 22: the cut falls in the second BatchGet of 20
-    probe = _service(backend, clock, page_bytes=0)
-    projects = _published(probe, clock, 24)
-    one = len(projects[0].model_dump_json().encode())
-    service = _service(backend, clock, page_bytes=22 * one + one // 2)
+    projects, service = _filled(backend, clock, count=24, fitting=22)
     # WHEN a page of up to 24 is read from offset 1
     page = _page(service, limit=24, offset=1)
     # THEN it holds the 22 that fit and says the next starts 22 further
