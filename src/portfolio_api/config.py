@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts the header not at all.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
+    # The public site the API's links point at (preview links; feeds and sitemap too).
+    site_url: NonEmpty = "https://patrickcmd.dev"
+    # The site's page that shows a preview: a path holding `{token}` once.
+    preview_url_pattern: NonEmpty = "/preview/{token}"
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -84,6 +89,22 @@ class Settings(BaseSettings):
         if value is None or value == "":
             return None
         _require_http_url(value, allow_path=True)
+        return value
+
+    @field_validator("site_url")
+    @classmethod
+    def _check_site_url(cls, value: str) -> str:
+        _require_http_url(value, allow_path=True)
+        return value
+
+    @field_validator("preview_url_pattern")
+    @classmethod
+    def _check_preview_pattern(cls, value: str) -> str:
+        if not value.startswith("/") or value.count("{token}") != 1:
+            raise ValueError("must be a path starting with / that holds {token} once")
+        rest = value.replace("{token}", "")
+        if any(character in "{}#" or character.isspace() for character in rest):
+            raise ValueError("may hold no other braces, no fragment and no spaces")
         return value
 
     @property

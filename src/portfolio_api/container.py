@@ -19,6 +19,7 @@ from portfolio_api.repositories.cognito import CognitoIdentityProvider
 from portfolio_api.repositories.content import ContentKind, ContentRepository
 from portfolio_api.repositories.health import TableProbe
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
+from portfolio_api.repositories.previews import PreviewLinks
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
 from portfolio_api.repositories.sign_in_attempts import SignInAttempts
@@ -29,6 +30,7 @@ from portfolio_api.services.health import HealthService
 from portfolio_api.services.identities import VisitorIdentities
 from portfolio_api.services.pages import PageCache
 from portfolio_api.services.posts import PostService
+from portfolio_api.services.previews import PreviewService, StoredItems
 from portfolio_api.services.sign_in_limit import SignInLimit
 from portfolio_api.services.views import ViewService
 from portfolio_api.services.visitors import VisitorService
@@ -49,6 +51,7 @@ class Container:
     certifications: ContentService[Certification]
     visitors: VisitorService
     views: ViewService
+    previews: PreviewService
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,17 +63,19 @@ class _Storage:
     ephemeral: str
     clock: Clock
     views: ViewCounters
+    previews: PreviewLinks
 
     def content[M: Post | Project | Certification](
         self, kind: ContentKind[M]
     ) -> ContentRepository[M]:
-        """Each content repository deletes an item's view counter in the item's transaction."""
+        """Each content repository deletes an item's view counter and preview link in the
+        item's transaction."""
         return ContentRepository(
             client=self.client,
             table_name=self.table,
             kind=kind,
             clock=self.clock,
-            dependents=(self.views,),
+            dependents=(self.views, self.previews),
         )
 
 
@@ -81,6 +86,13 @@ class _Content:
     certifications: ContentRepository[Certification]
 
     def by_type(self) -> dict[ContentType, ContentChecks]:
+        return {
+            ContentType.BLOG: self.posts,
+            ContentType.PROJECT: self.projects,
+            ContentType.CERTIFICATION: self.certifications,
+        }
+
+    def stored(self) -> dict[ContentType, StoredItems]:
         return {
             ContentType.BLOG: self.posts,
             ContentType.PROJECT: self.projects,
@@ -108,6 +120,7 @@ def build_container(
         ephemeral=settings.dynamodb_ephemeral_table_name,
         clock=clock,
         views=ViewCounters(client=client, table_name=settings.dynamodb_table_name),
+        previews=PreviewLinks(client=client, table_name=settings.dynamodb_table_name),
     )
     content = _Content(
         posts=storage.content(POSTS),
@@ -160,6 +173,13 @@ def build_container(
             },
             entities={kind: repository.entity for kind, repository in content.by_type().items()},
             metrics=metrics,
+        ),
+        previews=PreviewService(
+            links=storage.previews,
+            content=content.stored(),
+            clock=clock,
+            site_url=settings.site_url,
+            url_pattern=settings.preview_url_pattern,
         ),
     )
 

@@ -25,8 +25,9 @@ def _comparable(response: httpx.Response) -> dict[str, str]:
 def test_every_get_route_answers_head_with_its_status_and_headers_and_no_body(
     api: httpx.Client, callers: Callers
 ) -> None:
-    # GIVEN a published item of each kind, and every GET path of the app filled with them
+    # GIVEN a published item of each kind, a preview link, and every GET path filled with them
     post = POSTS.create_published(api, callers.owner)
+    preview = api.post(f"{POSTS.path}/{post['id']}/preview-link", headers=callers.owner).json()
     values = {
         "postId": post["id"],
         "slug": post["slug"],
@@ -34,6 +35,7 @@ def test_every_get_route_answers_head_with_its_status_and_headers_and_no_body(
         "certificationId": CERTIFICATIONS.create_published(api, callers.owner)["id"],
         "contentType": "blog",
         "contentId": post["id"],
+        "token": preview["token"],
     }
     paths = _get_paths(values)
     assert "/docs" in paths

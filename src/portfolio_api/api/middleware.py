@@ -6,6 +6,7 @@ context-local. The middleware sits inside CORSMiddleware, so even a 500 carries 
 a browser needs to read it.
 """
 
+import re
 import uuid
 from http import HTTPStatus
 from typing import Any
@@ -18,6 +19,8 @@ from portfolio_api.api.errors import error_response
 from portfolio_api.core.logging import correlation, logger
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# A preview token is a secret that travels in the path: no log line ever holds it.
+_SECRET_SEGMENT = re.compile(r"(/preview/)[^/]*")
 
 
 class RequestContextMiddleware:
@@ -51,7 +54,7 @@ class RequestContextMiddleware:
             with serving_alone("aws.event" in scope):
                 await self.app(scope, receive, send_with_id)
         except Exception:
-            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            logger.exception("unhandled error on %s %s", scope["method"], loggable(scope["path"]))
             if response_started:
                 raise
             response = error_response(
@@ -60,6 +63,11 @@ class RequestContextMiddleware:
                 details={"requestId": request_id},
             )
             await response(scope, receive, send_with_id)
+
+
+def loggable(path: str) -> str:
+    """The path with a preview token's place named instead of the token."""
+    return _SECRET_SEGMENT.sub(r"\1{token}", path)
 
 
 def _behind_stage_prefix(scope: Scope, *, event: dict[str, Any]) -> Scope:

@@ -16,6 +16,7 @@ from portfolio_api.core.errors import NotFound
 from portfolio_api.core.ids import ID_LENGTH, ID_PATTERN
 from portfolio_api.models.analytics import ContentType
 from portfolio_api.models.posts import SLUG_MAX_LENGTH, SLUG_PATTERN
+from portfolio_api.models.previews import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN
 
 type Checked = Callable[[str], Awaitable[str]]
 
@@ -66,3 +67,17 @@ Slug = Annotated[
 ]
 # A closed set, not a name: an unknown one is a bad request (400), as the contract says.
 ContentTypeParam = Annotated[ContentType, Path(alias="contentType")]
+# Every token that fails the shape gets the 404 of every dead token, before any DynamoDB call.
+PreviewTokenParam = Annotated[
+    str,
+    Depends(
+        _bounded(
+            alias="token",
+            description="The preview link's token",
+            pattern=TOKEN_PATTERN,
+            least=TOKEN_MIN_LENGTH,
+            most=TOKEN_MAX_LENGTH,
+            noun="Preview",
+        )
+    ),
+]

@@ -19,6 +19,11 @@ TAGS = [
         "writes.",
     },
     {
+        "name": "Previews",
+        "description": "Secret links that show one draft, scheduled or published item to "
+        "whoever holds them, until they expire or the owner revokes them.",
+    },
+    {
         "name": "Visitors",
         "description": "Site visits, counted once per visitor and UTC day (no IP or User-Agent "
         "kept); the owner reads daily and monthly trends.",

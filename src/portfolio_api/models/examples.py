@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from portfolio_api.models.analytics import (
+    ContentType,
     ContentViews,
     ContentViewStat,
     DailyTrends,
@@ -46,6 +47,13 @@ from portfolio_api.models.certifications import (
 from portfolio_api.models.errors import ErrorResponse
 from portfolio_api.models.health import HealthResponse
 from portfolio_api.models.posts import CategoryList, PostCreate, PostList, PostPublic, PostUpdate
+from portfolio_api.models.previews import (
+    CertificationPreview,
+    PostPreview,
+    PreviewLink,
+    PreviewLinkRequest,
+    ProjectPreview,
+)
 from portfolio_api.models.projects import (
     ProjectCreate,
     ProjectList,
@@ -116,6 +124,15 @@ _CERTIFICATION = {
     "createdAt": "2025-06-16T12:00:00Z",
     "updatedAt": "2025-06-16T12:00:00Z",
 }
+_PREVIEW_TOKEN = f"blog-{_POST['id']}-{'9f' * 32}"
+# Built by the model: the wire's name of `expires_at` is also the table's TTL attribute, spelled
+# in repositories/attributes.py alone.
+_PREVIEW_LINK = PreviewLink(
+    url=f"https://patrickcmd.dev/preview/{_PREVIEW_TOKEN}",
+    token=_PREVIEW_TOKEN,
+    expires_at="2026-12-01T09:00:00Z",
+).model_dump(mode="json")
+_DRAFT_POST = {**_POST, "status": "draft", "publishedAt": ""}
 _DAY = {"date": "Nov 24", "visitors": 45, "day": "2026-11-24"}
 _MONTH = {"month": "Nov", "visitors": 850, "yearMonth": "2026-11"}
 _TOP = {"contentId": _POST["id"], "views": 150, "title": _POST["title"]}
@@ -166,6 +183,23 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
         "offset": 0,
         "nextOffset": None,
     },
+    PreviewLinkRequest: {"expiresIn": 86_400},
+    PreviewLink: _PREVIEW_LINK,
+    PostPreview: PostPreview(
+        kind=ContentType.BLOG,
+        item=PostPublic.model_validate(_DRAFT_POST),
+        expires_at="2026-12-01T09:00:00Z",
+    ).model_dump(mode="json"),
+    ProjectPreview: ProjectPreview(
+        kind=ContentType.PROJECT,
+        item=ProjectPublic.model_validate({**_PROJECT, "status": "draft"}),
+        expires_at="2026-12-01T09:00:00Z",
+    ).model_dump(mode="json"),
+    CertificationPreview: CertificationPreview(
+        kind=ContentType.CERTIFICATION,
+        item=CertificationPublic.model_validate(_CERTIFICATION),
+        expires_at="2026-12-01T09:00:00Z",
+    ).model_dump(mode="json"),
     VisitTracked: {"count": 1234, "tracked": True},
     VisitorCount: {"count": 1234},
     DailyVisitors: _DAY,
