@@ -34,6 +34,7 @@ def test_every_get_route_answers_head_with_its_status_and_headers_and_no_body(
         "certificationId": CERTIFICATIONS.create_published(api, callers.owner)["id"],
         "contentType": "blog",
         "contentId": post["id"],
+        "tag": post["tags"][0],
     }
     paths = _get_paths(values)
     assert "/docs" in paths
