@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from portfolio_api.core.markdown import safe_html
 from portfolio_api.models.certifications import Certification
 from portfolio_api.models.content import StoredContent
 from portfolio_api.models.links import SiteLinks
@@ -135,3 +136,29 @@ def test_a_write_to_any_kind_gives_the_sitemap_a_new_tag(site: Site) -> None:
     after, _ = site.sitemap()
     # THEN the tag is new: the sitemap is dated by every kind's generation
     assert after != before
+
+
+@pytest.mark.parametrize(
+    ("markdown", "kept"),
+    [
+        ("<script>alert(1)</script>\n\n*text*", "<em>text</em>"),
+        ('<img src="x" onerror="alert(1)">', '<img src="x">'),
+        ('<a href="JaVaScRiPt:alert(1)">x</a>', ">x</a>"),
+        ('<a href="&#106;avascript:alert(1)">x</a>', ">x</a>"),
+        ('<img src="javascript:alert(1)">', "<img>"),
+        ('<a href="data:text/html,<script>alert(1)</script>">x</a>', ">x</a>"),
+        ("<svg onload=alert(1)><circle/></svg>", "<p>"),
+        ('<p style="background:url(javascript:alert(1))">x</p>', "<p>x</p>"),
+        ('<iframe src="https://example.com"></iframe>', ""),
+        # CommonMark refuses the link: what is left is text, not a URL
+        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+    ],
+)
+def test_markdown_becomes_html_without_script(markdown: str, kept: str) -> None:
+    # WHEN hostile Markdown is rendered for a feed
+    html = safe_html(markdown)
+    # THEN what is harmless is kept, and no script, handler, style or script URL is left
+    assert kept in html
+    assert "<script" not in html
+    for attribute in ("onerror", "onload", "style=", 'href="javascript', 'src="javascript'):
+        assert attribute not in html.lower()
