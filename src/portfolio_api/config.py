@@ -1,6 +1,7 @@
 """Settings: read once from the environment, validated before the app serves anything."""
 
 from functools import lru_cache
+from string import Formatter
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -62,8 +63,13 @@ class Settings(BaseSettings):
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts the header not at all.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
-    # The public site the API's links point at (preview links; feeds and sitemap too).
+    # The public site the API's links point at (feeds, sitemap, preview links): its origin, and
+    # each kind's page as a path with placeholders (checked here, so a typo stops the start-up).
     site_url: NonEmpty = "https://patrickcmd.dev"
+    post_url_pattern: str = "/blog/{slug}"
+    project_url_pattern: str = "/projects/{id}"
+    certification_url_pattern: str = "/certifications/{id}"
+    feed_items: int = Field(default=50, ge=1, le=500)
     # The site's page that shows a preview: a path holding `{token}` once.
     preview_url_pattern: NonEmpty = "/preview/{token}"
 
@@ -95,7 +101,17 @@ class Settings(BaseSettings):
     @classmethod
     def _check_site_url(cls, value: str) -> str:
         _require_http_url(value, allow_path=True)
-        return value
+        return value.rstrip("/")
+
+    @field_validator("post_url_pattern")
+    @classmethod
+    def _check_post_pattern(cls, value: str) -> str:
+        return _url_pattern(value, allowed=frozenset({"slug", "id"}))
+
+    @field_validator("project_url_pattern", "certification_url_pattern")
+    @classmethod
+    def _check_item_pattern(cls, value: str) -> str:
+        return _url_pattern(value, allowed=frozenset({"id"}))
 
     @field_validator("preview_url_pattern")
     @classmethod
@@ -128,6 +144,22 @@ def _require_http_url(value: str, *, allow_path: bool) -> None:
         raise ValueError(f"{value!r} is not an http(s) URL")
     if not allow_path and (parts.path not in ("", "/") or parts.query or parts.fragment):
         raise ValueError(f"{value!r} must be a bare origin, scheme://host[:port]")
+
+
+def _url_pattern(value: str, *, allowed: frozenset[str]) -> str:
+    """A path naming each item apart: `/`, then text with at least one of `allowed` in braces."""
+    if not value.startswith("/") or any(c.isspace() or ord(c) < 32 for c in value):
+        raise ValueError(f"{value!r} must be a path starting with / and without spaces")
+    try:
+        fields = [part[1:] for part in Formatter().parse(value) if part[1] is not None]
+    except ValueError as exc:
+        raise ValueError(f"{value!r} has unbalanced braces") from exc
+    if not fields or any(
+        name not in allowed or spec or conversion for name, spec, conversion in fields
+    ):
+        names = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+        raise ValueError(f"{value!r} must name the item with {names} and nothing else in braces")
+    return value
 
 
 def load_settings() -> Settings:

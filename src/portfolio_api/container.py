@@ -11,6 +11,7 @@ from portfolio_api.core.metrics import BusinessMetrics
 from portfolio_api.core.security import HttpJwksSource, JwksSource, TokenVerifier
 from portfolio_api.models.analytics import ContentType
 from portfolio_api.models.certifications import Certification
+from portfolio_api.models.links import SiteLinks
 from portfolio_api.models.posts import Post
 from portfolio_api.models.projects import Project
 from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChecks
@@ -26,12 +27,14 @@ from portfolio_api.repositories.sign_in_attempts import SignInAttempts
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
+from portfolio_api.services.feeds import FeedService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.identities import VisitorIdentities
 from portfolio_api.services.pages import PageCache
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.previews import PreviewService, StoredItems
 from portfolio_api.services.sign_in_limit import SignInLimit
+from portfolio_api.services.sitemap import SitemapService
 from portfolio_api.services.views import ViewService
 from portfolio_api.services.visitors import VisitorService
 
@@ -49,6 +52,8 @@ class Container:
     posts: PostService
     projects: ContentService[Project]
     certifications: ContentService[Certification]
+    feeds: FeedService
+    sitemap: SitemapService
     visitors: VisitorService
     views: ViewService
     previews: PreviewService
@@ -134,6 +139,7 @@ def build_container(
     posts = PostService(repository=content.posts, clock=clock, pages=pages)
     projects = ContentService(repository=content.projects, clock=clock, pages=pages)
     certifications = ContentService(repository=content.certifications, clock=clock, pages=pages)
+    links = _site_links(settings)
     counts = AnalyticsRepository(
         client=client,
         table_name=storage.table,
@@ -161,6 +167,14 @@ def build_container(
         posts=posts,
         projects=projects,
         certifications=certifications,
+        feeds=FeedService(posts=posts, pages=pages, links=links, items=settings.feed_items),
+        sitemap=SitemapService(
+            posts=posts,
+            projects=projects,
+            certifications=certifications,
+            pages=pages,
+            links=links,
+        ),
         visitors=VisitorService(counts=counts, identities=identities, clock=clock, metrics=metrics),
         views=ViewService(
             counts=counts,
@@ -181,6 +195,15 @@ def build_container(
             site_url=settings.site_url,
             url_pattern=settings.preview_url_pattern,
         ),
+    )
+
+
+def _site_links(settings: Settings) -> SiteLinks:
+    return SiteLinks(
+        site_url=settings.site_url,
+        post=settings.post_url_pattern,
+        project=settings.project_url_pattern,
+        certification=settings.certification_url_pattern,
     )
 
 

@@ -36,6 +36,7 @@ def test_every_get_route_answers_head_with_its_status_and_headers_and_no_body(
         "contentType": "blog",
         "contentId": post["id"],
         "token": preview["token"],
+        "tag": post["tags"][0],
     }
     paths = _get_paths(values)
     assert "/docs" in paths

@@ -29,6 +29,8 @@ PUBLIC_PATHS = [
     f"/v1/certifications/{LONG}",
     f"/v1/analytics/views/blog/{LONG}",
     f"/v1/analytics/views/project/{VALID_ID[:-1]}",
+    f"/v1/blog/tags/{'a' * 51}/rss.xml",
+    "/v1/blog/tags/tab%09inside/rss.xml",
 ]
 OWNER_REQUESTS = [
     ("PUT", f"/v1/blog/posts/{LONG}"),

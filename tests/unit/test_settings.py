@@ -41,6 +41,15 @@ def test_a_missing_setting_is_named(environment: pytest.MonkeyPatch, missing: st
         ("COGNITO_JWKS_URL", "file:///etc/passwd"),
         ("TOKEN_LEEWAY_SECONDS", "-1"),
         ("DYNAMODB_TABLE_NAME", ""),
+        ("SITE_URL", "patrickcmd.dev"),
+        ("POST_URL_PATTERN", "blog/{slug}"),
+        ("POST_URL_PATTERN", "/blog/{title}"),
+        ("POST_URL_PATTERN", "/blog/{slug"),
+        ("POST_URL_PATTERN", "/blog"),
+        ("POST_URL_PATTERN", "/blog/{slug!r}"),
+        ("PROJECT_URL_PATTERN", "/projects/{slug}"),
+        ("CERTIFICATION_URL_PATTERN", "/certifications/ {id}"),
+        ("FEED_ITEMS", "0"),
     ],
 )
 def test_an_invalid_setting_is_named(
@@ -49,6 +58,18 @@ def test_an_invalid_setting_is_named(
     environment.setenv(name, value)
     with pytest.raises(ConfigurationError, match=name):
         load_settings()
+
+
+def test_feeds_link_to_the_site_by_its_patterns(environment: pytest.MonkeyPatch) -> None:
+    # GIVEN a site URL with a trailing slash, and a post pattern naming both placeholders
+    environment.setenv("SITE_URL", "https://example.com/")
+    environment.setenv("POST_URL_PATTERN", "/posts/{id}/{slug}")
+    # WHEN the settings are read
+    settings = load_settings()
+    # THEN the origin loses the slash (patterns start with one) and the pattern is kept
+    assert settings.site_url == "https://example.com"
+    assert settings.post_url_pattern == "/posts/{id}/{slug}"
+    assert (settings.project_url_pattern, settings.feed_items) == ("/projects/{id}", 50)
 
 
 def test_cors_origins_parse_from_a_comma_separated_list(environment: pytest.MonkeyPatch) -> None:

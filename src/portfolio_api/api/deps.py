@@ -25,9 +25,11 @@ from portfolio_api.models.identity import Principal
 from portfolio_api.models.projects import Project
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
+from portfolio_api.services.feeds import FeedService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.previews import PreviewService
+from portfolio_api.services.sitemap import SitemapService
 from portfolio_api.services.views import ViewService
 from portfolio_api.services.visitors import VisitorService
 
@@ -68,6 +70,14 @@ async def get_certification_service(container: ContainerDep) -> ContentService[C
     return container.certifications
 
 
+async def get_feed_service(container: ContainerDep) -> FeedService:
+    return container.feeds
+
+
+async def get_sitemap_service(container: ContainerDep) -> SitemapService:
+    return container.sitemap
+
+
 async def get_visitor_service(container: ContainerDep) -> VisitorService:
     return container.visitors
 
@@ -88,6 +98,8 @@ ProjectServiceDep = Annotated[ContentService[Project], Depends(get_project_servi
 CertificationServiceDep = Annotated[
     ContentService[Certification], Depends(get_certification_service)
 ]
+FeedServiceDep = Annotated[FeedService, Depends(get_feed_service)]
+SitemapServiceDep = Annotated[SitemapService, Depends(get_sitemap_service)]
 VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
 ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 PreviewServiceDep = Annotated[PreviewService, Depends(get_preview_service)]

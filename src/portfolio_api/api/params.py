@@ -15,6 +15,7 @@ from fastapi import Depends, Path
 from portfolio_api.core.errors import NotFound
 from portfolio_api.core.ids import ID_LENGTH, ID_PATTERN
 from portfolio_api.models.analytics import ContentType
+from portfolio_api.models.fields import ONE_LINE, TAG_MAX_LENGTH
 from portfolio_api.models.posts import SLUG_MAX_LENGTH, SLUG_PATTERN
 from portfolio_api.models.previews import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH, TOKEN_PATTERN
 
@@ -62,6 +63,20 @@ Slug = Annotated[
             least=1,
             most=SLUG_MAX_LENGTH,
             noun="Post",
+        )
+    ),
+]
+# A tag in any case; one no post could carry is a 404, one none carries yet an empty feed.
+TagParam = Annotated[
+    str,
+    Depends(
+        _bounded(
+            alias="tag",
+            description="A tag, in any case",
+            pattern=ONE_LINE,
+            least=1,
+            most=TAG_MAX_LENGTH,
+            noun="Tag",
         )
     ),
 ]

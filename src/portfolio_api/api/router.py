@@ -8,6 +8,7 @@ from portfolio_api.api import (
     analytics,
     auth,
     certifications,
+    feeds,
     health,
     posts,
     previews,
@@ -19,7 +20,7 @@ V1 = "/v1"
 ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     *(
         (module.router, V1)
-        for module in (posts, projects, certifications, previews, visitors, analytics, auth)
+        for module in (posts, projects, certifications, previews, feeds, visitors, analytics, auth)
     ),
     (health.router, ""),
 )

@@ -24,6 +24,11 @@ TAGS = [
         "whoever holds them, until they expire or the owner revokes them.",
     },
     {
+        "name": "Feeds",
+        "description": "RSS 2.0 of the newest published posts (all, or one tag's) and the "
+        "sitemap of the site's public pages: public, cached like every public read.",
+    },
+    {
         "name": "Visitors",
         "description": "Site visits, counted once per visitor and UTC day (no IP or User-Agent "
         "kept); the owner reads daily and monthly trends.",

@@ -109,7 +109,8 @@ WebUrl = Annotated[
     AfterValidator(_web_url),
     Field(json_schema_extra={"format": "uri"}),
 ]
-Tag = Annotated[str, _line(50), VISIBLE]
+TAG_MAX_LENGTH = 50
+Tag = Annotated[str, _line(TAG_MAX_LENGTH), VISIBLE]
 Tags = Annotated[list[Tag], Field(min_length=1, max_length=20), AfterValidator(_distinct_tags)]
 
 

@@ -6,7 +6,7 @@ and orders) and its `ContentKind` (keys, a unique field); this service reads bot
 
 import builtins
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from portfolio_api.core.clock import Clock, iso_utc
@@ -19,7 +19,7 @@ from portfolio_api.core.errors import (
     WriteConflict,
 )
 from portfolio_api.core.ids import ID_PATTERN, new_id
-from portfolio_api.models.conditional import Conditional, KnownTags
+from portfolio_api.models.conditional import Conditional, Generation, KnownTags
 from portfolio_api.models.content import (
     ContentUpdate,
     ContentWrite,
@@ -131,6 +131,32 @@ class ContentService[M: StoredContent]:
                 items.append(item)
                 size += item_size
         return items, size, len(ids)
+
+    def public_index(self, *, keep: Callable[[M], bool] | None = None) -> builtins.list[M]:
+        """Every item an anonymous reader sees (that `keep` keeps), in list order, unpaged,
+        holding its INDEXED fields alone: one Query of the list index, for the sitemap."""
+        shown = [
+            item
+            for item in self._repository.indexed()
+            if _may_see(item.status, None) and (keep is None or keep(item))
+        ]
+        shown.sort(key=lambda item: item.list_order(), reverse=True)
+        return shown
+
+    def public_items(
+        self, *, keep: Callable[[M], bool] | None = None, most: int | None = None
+    ) -> Iterator[M]:
+        """The first `most` of `public_index`'s items in full, read PAGE_READ at a time as the
+        caller goes on: a feed that stops at its byte budget reads no more."""
+        shown = self.public_index(keep=keep)[:most]
+        for start in range(0, len(shown), PAGE_READ):
+            yield from self._repository.get_many(
+                ids=[item.id for item in shown[start : start + PAGE_READ]]
+            )
+
+    def generation(self) -> Generation:
+        """What dates every public read of the kind (one strongly consistent GetItem)."""
+        return self._repository.generation()
 
     def visible_ids(self, *, viewer: Principal | None) -> set[str]:
         """The ids of every item this viewer may see (one Query of the list index)."""
