@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from portfolio_api.core.clock import iso_utc
-from portfolio_api.core.errors import Conflict
+from portfolio_api.core.errors import Conflict, NotFound
 from portfolio_api.models.conditional import Generation
 from portfolio_api.models.content import PublishRequest, Status
+from portfolio_api.models.identity import Principal
 from portfolio_api.models.posts import Post, PostQuery
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import POSTS
@@ -17,7 +18,7 @@ from portfolio_api.services.pages import PageCache
 from portfolio_api.services.posts import PostService
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
-from tests.helpers.content import OWNER, post_create, stored_post
+from tests.helpers.content import OWNER, READER, post_create, stored_post
 from tests.helpers.in_process import in_process_dynamodb, recorded_calls
 
 NOON = "2026-11-26T12:00:00Z"
@@ -149,3 +150,20 @@ def test_the_owner_reads_when_a_post_goes_live_and_may_publish_it_now(
     assert now.published_time == iso_utc(clock.now())
     with pytest.raises(Conflict):
         posts.publish(item_id=scheduled.id, precondition=None, at=_in(clock, 60))
+
+
+@pytest.mark.parametrize("viewer", [None, READER], ids=["anonymous", "reader"])
+def test_nobody_but_the_owner_reads_a_scheduled_item_before_its_time(
+    posts: PostService, clock: FakeClock, viewer: Principal | None
+) -> None:
+    # GIVEN a post scheduled a minute ahead
+    scheduled = _schedule(posts, _in(clock, 60))
+    # WHEN anyone else asks for it, by id and among the ids they may see, before and at its time
+    with pytest.raises(NotFound):
+        posts.get(item_id=scheduled.id, viewer=viewer)
+    hidden = posts.visible_ids(viewer=viewer)
+    clock.advance(60)
+    # THEN it is found only once its time has come, and then without `publishAt`
+    assert scheduled.id not in hidden
+    assert posts.get(item_id=scheduled.id, viewer=viewer).publish_at is None
+    assert scheduled.id in posts.visible_ids(viewer=viewer)
