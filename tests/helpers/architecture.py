@@ -36,6 +36,7 @@ ATTRIBUTE_NAMES = frozenset(
         "expiresAt",
         "generation",
         "changedAt",
+        "publishedTime",
     }
 )
 ATTRIBUTES_MODULE = "repositories/attributes.py"

@@ -1,12 +1,13 @@
 """Dedup records, counters and salts on the single table, against moto and DynamoDB Local."""
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
 
+from portfolio_api.core.clock import iso_utc
 from portfolio_api.models.analytics import ContentType, Counter, Outcome, View, Visit, VisitorSignal
 from portfolio_api.models.content import Status
 from tests.helpers.analytics import SIGNAL, Analytics, analytics_on
@@ -213,3 +214,21 @@ def test_a_lapsed_salt_is_deleted_by_the_first_request_of_a_later_day(
     assert not salt_of("2026-11-26")
     assert salt_of("2026-11-27")
     assert salt_of("2026-11-28")
+
+
+def test_a_view_of_a_scheduled_item_counts_only_once_its_time_has_come(
+    analytics: Analytics,
+) -> None:
+    # GIVEN a post published for a minute after the clock's time
+    clock = analytics.clock
+    at = clock.now() + timedelta(seconds=60)
+    post = stored_post(1).published(now=iso_utc(clock.now()), at=iso_utc(at))
+    analytics.posts.create(item=post)
+    # WHEN a view is recorded a second before that time, then at it
+    clock.move_to(at - timedelta(seconds=1))
+    early = analytics.counts.record_view(view=_view(post.id))
+    clock.move_to(at)
+    on_time = analytics.counts.record_view(view=_view(post.id))
+    # THEN the content check refused the first (its publishedTime is later) and not the second
+    assert (early, on_time) == (Outcome.NO_CONTENT, Outcome.COUNTED)
+    assert analytics.counters.views(entity="POST", item_id=post.id) == 1

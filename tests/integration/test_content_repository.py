@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from portfolio_api.core.clock import iso_utc
 from portfolio_api.core.errors import SlugTaken, WriteConflict
 from portfolio_api.models.conditional import Generation
 from portfolio_api.models.content import Status
@@ -273,3 +274,22 @@ def test_a_refused_write_leaves_the_generation_as_it_was(posts: PostRepository) 
         posts.create(item=stored_post(2, slug=post.slug))
     # THEN the generation moved with neither: it is in the same transaction as the write
     assert posts.generation() == before
+
+
+def test_the_generation_keeps_a_scheduled_items_time_until_its_next_write(
+    posts: PostRepository,
+) -> None:
+    # GIVEN a post created, then published for a later time
+    post = stored_post()
+    posts.create(item=post)
+    at = "2030-01-01T09:00:00Z"
+    scheduled = post.published(now="2026-11-26T12:00:00Z", at=at).model_copy(update={"version": 2})
+    posts.replace(item=scheduled, previous=post)
+    held = posts.generation()
+    # WHEN it is unpublished
+    drafted = scheduled.drafted(now="2026-11-26T12:00:00Z").model_copy(update={"version": 3})
+    posts.replace(item=drafted, previous=scheduled)
+    # THEN the generation held its time while it was scheduled, and no longer
+    assert [(item_id, iso_utc(moment)) for item_id, moment in held.schedule] == [(post.id, at)]
+    assert posts.generation().schedule == ()
+    assert posts.get(item_id=post.id) == drafted

@@ -91,3 +91,18 @@ def test_the_lru_counts_a_replaced_value_once() -> None:
     nothing: SizedLru[str, str] = SizedLru(max_bytes=0)
     nothing.put("a", "A", size=1)
     assert (nothing.get("a"), len(nothing)) == (None, 0)
+
+
+def test_a_generation_is_stamped_by_the_scheduled_times_that_have_passed() -> None:
+    # GIVEN a generation with two items scheduled, at noon and at one
+    schedule = (("a", NOON), ("b", NOON + timedelta(hours=1)))
+    generation = Generation(number=7, changed_at=None, schedule=schedule)
+    # WHEN it is stamped before, between and after them
+    stamps = [
+        generation.stamp(now=NOON - timedelta(seconds=1)),
+        generation.stamp(now=NOON),
+        generation.stamp(now=NOON + timedelta(hours=2)),
+    ]
+    # THEN each time that passed changes the stamp; none passed, the plain generation's
+    assert stamps == ["g7", "g7r1", "g7r2"]
+    assert Generation(number=7, changed_at=None).stamp(now=NOON) == "g7"

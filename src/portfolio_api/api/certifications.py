@@ -17,7 +17,7 @@ from portfolio_api.models.certifications import (
     CertificationQuery,
     CertificationUpdate,
 )
-from portfolio_api.models.content import etag_of
+from portfolio_api.models.content import PublishRequest, etag_of
 
 router = APIRouter(tags=["Certifications"])
 
@@ -124,7 +124,7 @@ async def delete_certification(
 @router.post(
     "/certifications/{certificationId}/publish",
     operation_id="publishCertification",
-    responses=error_responses(*CHANGE_ERRORS),
+    responses=error_responses(400, *CHANGE_ERRORS, 413),
 )
 async def publish_certification(
     certification_id: CertificationId,
@@ -132,11 +132,15 @@ async def publish_certification(
     _: Owner,
     precondition: IfMatch,
     response: Response,
+    body: PublishRequest | None = None,
 ) -> CertificationPublic:
-    """Publish a draft (owner only); publishing a published certification gives 409."""
+    """Publish now, or at `publishAt` (owner only); a live certification gives 409."""
     return _with_etag(
         await run_blocking(
-            certifications.publish, item_id=certification_id, precondition=precondition
+            certifications.publish,
+            item_id=certification_id,
+            precondition=precondition,
+            at=body.publish_at if body else None,
         ),
         response,
     )

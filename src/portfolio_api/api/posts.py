@@ -9,7 +9,7 @@ from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, fresh, tagged
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, PostServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import PostId, Slug
-from portfolio_api.models.content import etag_of
+from portfolio_api.models.content import PublishRequest, etag_of
 from portfolio_api.models.posts import (
     CategoryList,
     Post,
@@ -134,14 +134,25 @@ async def delete_blog_post(
 @router.post(
     "/posts/{postId}/publish",
     operation_id="publishBlogPost",
-    responses=error_responses(*CHANGE_ERRORS),
+    responses=error_responses(400, *CHANGE_ERRORS, 413),
 )
 async def publish_blog_post(
-    post_id: PostId, posts: PostServiceDep, _: Owner, precondition: IfMatch, response: Response
+    post_id: PostId,
+    posts: PostServiceDep,
+    _: Owner,
+    precondition: IfMatch,
+    response: Response,
+    body: PublishRequest | None = None,
 ) -> PostPublic:
-    """Publish a draft (owner only); publishing a published post gives 409."""
+    """Publish now, or at `publishAt` (owner only); a live post gives 409."""
     return _with_etag(
-        await run_blocking(posts.publish, item_id=post_id, precondition=precondition), response
+        await run_blocking(
+            posts.publish,
+            item_id=post_id,
+            precondition=precondition,
+            at=body.publish_at if body else None,
+        ),
+        response,
     )
 
 

@@ -9,7 +9,7 @@ from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, fresh, tagged
 from portfolio_api.api.deps import IfMatch, OptionalUser, Owner, ProjectServiceDep
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import ProjectId
-from portfolio_api.models.content import etag_of
+from portfolio_api.models.content import PublishRequest, etag_of
 from portfolio_api.models.projects import (
     Project,
     ProjectCreate,
@@ -121,7 +121,7 @@ async def delete_project(
 @router.post(
     "/projects/{projectId}/publish",
     operation_id="publishProject",
-    responses=error_responses(*CHANGE_ERRORS),
+    responses=error_responses(400, *CHANGE_ERRORS, 413),
 )
 async def publish_project(
     project_id: ProjectId,
@@ -129,10 +129,16 @@ async def publish_project(
     _: Owner,
     precondition: IfMatch,
     response: Response,
+    body: PublishRequest | None = None,
 ) -> ProjectPublic:
-    """Publish a draft (owner only); publishing a published project gives 409."""
+    """Publish now, or at `publishAt` (owner only); a live project gives 409."""
     return _with_etag(
-        await run_blocking(projects.publish, item_id=project_id, precondition=precondition),
+        await run_blocking(
+            projects.publish,
+            item_id=project_id,
+            precondition=precondition,
+            at=body.publish_at if body else None,
+        ),
         response,
     )
 

@@ -42,10 +42,25 @@ class Conditional[T]:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Generation:
     """How many times a kind's content has changed, and when last (None: not since counting
-    began). Every write readers could see adds one, in the write's own transaction."""
+    began). Every write readers could see adds one, in the write's own transaction.
+
+    `schedule` holds, by item id, when each item published for later goes live: readers see
+    those items appear without a write, so what a page stands for also depends on how many of
+    these times have passed (`released`).
+    """
 
     number: int
     changed_at: datetime | None
+    schedule: tuple[tuple[str, datetime], ...] = ()
+
+    def released(self, *, now: datetime) -> int:
+        """How many scheduled times have passed: within one generation it only grows."""
+        return sum(1 for _, moment in self.schedule if moment <= now)
+
+    def stamp(self, *, now: datetime) -> str:
+        """What a page built now stands for: the generation, and the schedules passed."""
+        released = self.released(now=now)
+        return f"g{self.number}" + (f"r{released}" if released else "")
 
     def settled(self, *, now: datetime, after: timedelta) -> bool:
         """Whether eventually consistent reads (the list index, BatchGet) have surely caught up

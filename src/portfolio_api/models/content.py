@@ -8,11 +8,19 @@ and the stored `X` adds its version and the few fields its list index projects (
 import copy
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Self, Union, get_args, get_origin
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -122,6 +130,15 @@ class ContentPublic(ResponseSchema):
     status: Status
     created_at: str
     updated_at: str
+    # Never stored: the service sets it on what the owner reads while the item waits for its
+    # time. Left out of the JSON when None, so an item without it keeps the contract's shape.
+    publish_at: str | None = Field(
+        None,
+        exclude_if=lambda value: value is None,
+        description="Owner only, and only while the item is scheduled: when it goes live "
+        "(ISO-8601 UTC). Until then nobody else sees it.",
+        examples=["2026-12-01T09:00:00Z"],
+    )
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -143,9 +160,12 @@ class StoredContent(ContentPublic):
     """
 
     NOUN: ClassVar[str]
-    INDEXED: ClassVar[tuple[str, ...]] = ("status", "created_at", "updated_at")
+    INDEXED: ClassVar[tuple[str, ...]] = ("status", "created_at", "updated_at", "published_time")
 
     version: int = Field(ge=1)
+    # When a published item went, or goes, live (ISO-8601 UTC, to the second); None for one
+    # published before schedules existed, live since. Reads compare it with the clock.
+    published_time: str | None = None
 
     @property
     def heading(self) -> str:
@@ -167,15 +187,61 @@ class StoredContent(ContentPublic):
     def revised(self, changes: ContentUpdate) -> Self:
         return self.model_copy(update=changes.model_dump(exclude_unset=True, by_alias=False))
 
-    def published(self, *, now: str) -> Self:
-        return self.model_copy(update={"status": Status.PUBLISHED})
+    def scheduled_for(self, *, now: str) -> str | None:
+        """When a published item waiting for its time goes live; None for any other."""
+        waiting = self.status is Status.PUBLISHED and (self.published_time or "") > now
+        return self.published_time if waiting else None
 
-    def drafted(self) -> Self:
-        return self.model_copy(update={"status": Status.DRAFT})
+    def live(self, *, now: str) -> bool:
+        """Published, and its time has come: what everyone may see."""
+        return self.status is Status.PUBLISHED and self.scheduled_for(now=now) is None
+
+    def published(self, *, now: str, at: str | None = None) -> Self:
+        """Live from `at` when it is later than now; else now, or from the time it first went
+        live if it already has (a draft published again keeps its date)."""
+        if at is not None and at > now:
+            moment = at
+        elif self.published_time is not None and self.published_time <= now:
+            moment = self.published_time
+        else:
+            moment = now
+        return self.model_copy(update={"status": Status.PUBLISHED}).released(moment)
+
+    def drafted(self, *, now: str) -> Self:
+        """A draft again; one unpublished before its time never went live, so loses its date."""
+        drafted = self.model_copy(update={"status": Status.DRAFT})
+        return drafted.released(None) if self.scheduled_for(now=now) else drafted
+
+    def released(self, moment: str | None) -> Self:
+        """The item dated to go live at `moment` (None: never went live)."""
+        return self.model_copy(update={"published_time": moment})
 
     def list_order(self) -> tuple[Any, ...]:
         """A list's sort key, newest (highest) first; it reads INDEXED fields only."""
         return (self.created_at, self.id)
+
+
+# A date, a time (seconds and their fractions optional), and UTC: `Z` or `+00:00`, nothing else.
+_ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|\+00:?00)")
+
+
+def _utc_text(value: Any) -> Any:
+    """Only ISO-8601 text in UTC: Pydantic alone would take a number, or a local time."""
+    if isinstance(value, str) and _ISO_UTC.fullmatch(value):
+        return value
+    raise PydanticCustomError(
+        "utc_datetime", "must be an ISO-8601 date and time in UTC, like 2026-12-01T09:00:00Z"
+    )
+
+
+class PublishRequest(RequestSchema):
+    """When to publish: the item stays hidden from everyone but the owner until then."""
+
+    publish_at: Annotated[datetime, BeforeValidator(_utc_text)] | None = Field(
+        None,
+        description="ISO-8601 in UTC (`Z` or `+00:00`), kept to the second. Absent, null or "
+        "not later than the server's clock: published now.",
+    )
 
 
 class ListQuery[M: StoredContent](BaseModel):

@@ -44,6 +44,7 @@ from portfolio_api.models.certifications import (
     CertificationPublic,
     CertificationUpdate,
 )
+from portfolio_api.models.content import PublishRequest
 from portfolio_api.models.errors import ErrorResponse
 from portfolio_api.models.health import HealthResponse
 from portfolio_api.models.posts import CategoryList, PostCreate, PostList, PostPublic, PostUpdate
@@ -164,6 +165,7 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
         "?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Portfolio",
     },
     MfaResponse: {"message": "TOTP is on", "mfa": "SOFTWARE_TOKEN_MFA"},
+    PublishRequest: {"publishAt": "2026-12-01T09:00:00Z"},
     PostCreate: _POST_FIELDS,
     PostUpdate: {"title": "Building Scalable APIs with FastAPI and DynamoDB", "tags": ["aws"]},
     PostPublic: _POST,

@@ -43,14 +43,14 @@ class PostUpdate(PostBase, ContentUpdate):
 class PostPublic(ContentPublic, PostBase):
     slug: str
     read_time: str = Field(examples=["5 min read"])
-    published_at: str = Field(description="`YYYY-MM-DD` of the first publication; `''` before.")
+    published_at: str = Field(
+        description="`YYYY-MM-DD` of the first publication, or of the scheduled one; `''` before."
+    )
 
 
 class Post(StoredContent, PostPublic):
     NOUN: ClassVar[str] = "Post"
-    INDEXED = (*StoredContent.INDEXED, "published_time", "category", "tags")
-
-    published_time: str | None = None
+    INDEXED = (*StoredContent.INDEXED, "category", "tags")
 
     @property
     def heading(self) -> str:
@@ -70,9 +70,9 @@ class Post(StoredContent, PostPublic):
             return revised
         return revised.model_copy(update={"read_time": read_time(revised.content)})
 
-    def published(self, *, now: str) -> Self:
-        first_time = {"published_at": now[:10], "published_time": now}
-        return super().published(now=now).model_copy(update={} if self.published_at else first_time)
+    def released(self, moment: str | None) -> Self:
+        dated = super().released(moment)
+        return dated.model_copy(update={"published_at": moment[:10] if moment else ""})
 
     def list_order(self) -> tuple[str, str]:
         """Newest publication first; drafts by their last change."""

@@ -17,6 +17,10 @@ EXPIRES_AT = "expiresAt"
 # A content kind's generation item: how many writes readers could see, and when the last was.
 GENERATION = "generation"
 CHANGED_AT = "changedAt"
+# On the generation item, one per item published for later: `scheduled:<id>`, its time.
+SCHEDULED_PREFIX = "scheduled:"
+# On a content item: when it went or goes live; GSI1 projects it, conditions compare it.
+PUBLISHED_TIME = "publishedTime"
 
 # GSI1: one partition per content kind, sorted by id; lists read its small projection.
 CONTENT_INDEX = "GSI1"

@@ -4,7 +4,9 @@ Item:  PK `<ENTITY>#<id>`, SK `<ENTITY>`; GSI1PK `<ENTITY>`, GSI1SK `<id>`.
 Guard: PK `<PREFIX>#<value>`, SK `<PREFIX>`, the holder's id: one per value of a unique field
        (a post's slug), written and removed in the same transaction as its item.
 Generation: PK `GENERATION#<ENTITY>`, SK `GENERATION`: a count of the kind's writes and the time
-       of the last, added to in every write's transaction; lists are dated by it.
+       of the last, added to in every write's transaction; lists are dated by it. And
+       `scheduled:<id>`, the time of each item published for later, set and removed in its
+       item's write; the next write of the kind removes those whose time has passed.
 The index keys live on the item itself, so one write changes both or neither.
 """
 
@@ -30,6 +32,8 @@ from portfolio_api.repositories.attributes import (
     ENTITY_TYPE,
     GENERATION,
     PK,
+    PUBLISHED_TIME,
+    SCHEDULED_PREFIX,
     Item,
     key,
     number,
@@ -109,7 +113,8 @@ class ContentRepository[M: StoredContent]:
         return key(f"GENERATION#{self.entity}", "GENERATION")
 
     def _to_item(self, model: M) -> Item:
-        values = model.model_dump(mode="json", exclude_none=True)
+        # `publish_at` is the service's note to the owner, never stored.
+        values = model.model_dump(mode="json", exclude_none=True, exclude={"publish_at"})
         item = {name: _serializer.serialize(value) for name, value in values.items()}
         index = {CONTENT_INDEX_PK: text(self.entity), CONTENT_INDEX_SK: text(model.id)}
         return {**item, ENTITY_TYPE: text(self.entity.title()), **self._key(model.id), **index}
@@ -170,9 +175,15 @@ class ContentRepository[M: StoredContent]:
         if not item:
             return Generation(number=0, changed_at=None)
         changed = item.get(CHANGED_AT)
+        schedule = sorted(
+            (name.removeprefix(SCHEDULED_PREFIX), datetime.fromisoformat(value["S"]))
+            for name, value in item.items()
+            if name.startswith(SCHEDULED_PREFIX) and "S" in value
+        )
         return Generation(
             number=int(item[GENERATION]["N"]),
             changed_at=datetime.fromisoformat(changed["S"]) if changed else None,
+            schedule=tuple(schedule),
         )
 
     def get_many(self, *, ids: Sequence[str]) -> list[M]:
@@ -188,13 +199,15 @@ class ContentRepository[M: StoredContent]:
             "Item": self._to_item(item),
             "ConditionExpression": f"attribute_not_exists({PK})",
         }
-        self._write([Step(ITEM, {"Put": put}), *self._claims(item, previous=None), self._bump()])
+        steps = [Step(ITEM, {"Put": put}), *self._claims(item, previous=None)]
+        self._write([*steps, self._bump(item_id=item.id, release=self._release(item))])
 
     def replace(self, *, item: M, previous: M) -> None:
         """Write `item` only if the stored version is still `previous`'s."""
         put: PutTypeDef = {"TableName": self._table, "Item": self._to_item(item)}
         steps = [Step(ITEM, {"Put": {**put, **_version_is(previous)}})]
-        self._write([*steps, *self._claims(item, previous=previous), self._bump()])
+        steps += self._claims(item, previous=previous)
+        self._write([*steps, self._bump(item_id=item.id, release=self._release(item))])
 
     def delete(self, *, item: M) -> None:
         """Delete `item` at its version, with all that belongs to it. Another request's delete
@@ -207,7 +220,7 @@ class ContentRepository[M: StoredContent]:
         ]
         steps = [Step(ITEM, {"Delete": {**delete, **_version_is(item)}}), *self._releases(item)]
         try:
-            write(self._client, [*steps, *dependents, self._bump()])
+            write(self._client, [*steps, *dependents, self._bump(item_id=item.id, release=None)])
         except Refused as refused:
             if refused.step == ITEM and refused.current is None:
                 return
@@ -216,16 +229,21 @@ class ContentRepository[M: StoredContent]:
             raise self._conflict() from exc
 
     def published_check(self, *, item_id: str) -> Step:
-        """A transaction step that holds only while the item exists and is published."""
+        """A transaction step that holds only while the item exists, is published, and its
+        time has come (ISO-8601 texts in one form compare as the times they name)."""
         return Step(
             PUBLISHED,
             {
                 "ConditionCheck": {
                     "TableName": self._table,
                     "Key": self._key(item_id),
-                    "ConditionExpression": f"attribute_exists({PK}) AND #status = :published",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {":published": text(Status.PUBLISHED.value)},
+                    "ConditionExpression": f"attribute_exists({PK}) AND #status = :published "
+                    "AND (attribute_not_exists(#time) OR #time <= :now)",
+                    "ExpressionAttributeNames": {"#status": "status", "#time": PUBLISHED_TIME},
+                    "ExpressionAttributeValues": {
+                        ":published": text(Status.PUBLISHED.value),
+                        ":now": text(iso_utc(self._clock.now())),
+                    },
                 }
             },
         )
@@ -257,25 +275,70 @@ class ContentRepository[M: StoredContent]:
         held = {str(guard[PK]["S"]) for guard in [*read, *unread]}
         return {value for value in values if self._guard_key(unique, value)[PK]["S"] in held}
 
-    def _bump(self) -> Step:
-        """Adds one to the kind's generation. Two writes bumping at once may collide: the
-        transaction then writes nothing (`Collided`) and the service tries again."""
+    def _release(self, item: M) -> str | None:
+        """When `item`, as it is written, goes live, if that is still to come."""
+        return item.scheduled_for(now=iso_utc(self._clock.now()))
+
+    def _bump(self, *, item_id: str, release: str | None) -> Step:
+        """Adds one to the kind's generation, and keeps its schedule: `item_id`'s time is set
+        (`release`) or removed. A write that sets one also prunes the times that have passed,
+        so the item holds at most the times pending at the last such write; other writes need
+        no read. Two writes bumping at once may collide: the transaction then writes nothing
+        (`Collided`) and the service tries again."""
+        now = iso_utc(self._clock.now())
+        prune = _NO_PRUNING if release is None else self._pruning(item_id=item_id, now=now)
+        names = {
+            **prune.names,
+            "#generation": GENERATION,
+            "#changed": CHANGED_AT,
+            "#type": ENTITY_TYPE,
+            "#item": f"{SCHEDULED_PREFIX}{item_id}",
+        }
+        values: Item = {
+            **prune.values,
+            ":one": number(1),
+            ":now": text(now),
+            ":type": text(f"{self.entity.title()}Generation"),
+        }
+        sets, removes = ["#changed = :now", "#type = :type"], list(prune.removes)
+        if release is None:
+            removes.append("#item")
+        else:
+            sets.append("#item = :release")
+            values[":release"] = text(release)
+        expression = f"ADD #generation :one SET {', '.join(sets)}"
+        if removes:
+            expression += f" REMOVE {', '.join(removes)}"
         update: UpdateTypeDef = {
             "TableName": self._table,
             "Key": self._generation_key(),
-            "UpdateExpression": "ADD #generation :one SET #changed = :now, #type = :type",
-            "ExpressionAttributeNames": {
-                "#generation": GENERATION,
-                "#changed": CHANGED_AT,
-                "#type": ENTITY_TYPE,
-            },
-            "ExpressionAttributeValues": {
-                ":one": number(1),
-                ":now": text(iso_utc(self._clock.now())),
-                ":type": text(f"{self.entity.title()}Generation"),
-            },
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
         }
+        if prune.condition:
+            update["ConditionExpression"] = prune.condition
         return Step(BUMP, {"Update": update})
+
+    def _pruning(self, *, item_id: str, now: str) -> "_Pruning":
+        """The removal of the other items' times that have passed (one read of the generation),
+        each only while it still holds the time read: a write that rescheduled one meanwhile
+        makes this one a WriteConflict, retried, rather than lose the new time."""
+        passed = [
+            (other, iso_utc(moment))
+            for other, moment in self.generation().schedule
+            if other != item_id and iso_utc(moment) <= now
+        ]
+        names = {
+            f"#p{index}": f"{SCHEDULED_PREFIX}{other}" for index, (other, _) in enumerate(passed)
+        }
+        values: Item = {f":p{index}": text(moment) for index, (_, moment) in enumerate(passed)}
+        return _Pruning(
+            names=names,
+            values=values,
+            removes=tuple(names),
+            condition=" AND ".join(f"#p{index} = :p{index}" for index in range(len(passed))),
+        )
 
     def _unique(self) -> Unique:
         if self._kind.unique is None:
@@ -320,6 +383,17 @@ class ContentRepository[M: StoredContent]:
 
     def _conflict(self) -> WriteConflict:
         return WriteConflict(f"The {self.entity.lower()} changed while it was being written")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Pruning:
+    names: dict[str, str]
+    values: Item
+    removes: tuple[str, ...]
+    condition: str
+
+
+_NO_PRUNING = _Pruning(names={}, values={}, removes=(), condition="")
 
 
 class _Condition(TypedDict):

@@ -7,6 +7,7 @@ and orders) and its `ContentKind` (keys, a unique field); this service reads bot
 import builtins
 import re
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from portfolio_api.core.clock import Clock, iso_utc
@@ -75,32 +76,42 @@ class ContentService[M: StoredContent]:
 
     def get(self, *, item_id: str, viewer: Principal | None) -> M:
         item = self._stored(item_id)
-        if item is None or not _may_see(item.status, viewer):
+        now = iso_utc(self._clock.now())
+        if item is None or not _may_see(item, viewer=viewer, now=now):
             raise self.not_found()
-        return item
+        return _as_seen(item, now=now)
 
     def list(
         self, *, query: ListQuery[M], viewer: Principal | None, known: KnownTags | None = None
     ) -> Conditional[Page[M]]:
         """One page, dated by the kind's generation; anonymous pages may come from memory."""
         statuses = _statuses_for(query.status, viewer)
+        moment = self._clock.now()
         return self._pages.answer(
             generation=self._repository.generation(),
             shape=(self._repository.entity, "list", _viewer_class(viewer), query.model_dump_json()),
             known=known,
             keep=viewer is None,
-            build=lambda: self._page(query, statuses),
+            build=lambda: self._page(query, statuses, viewer=viewer, now=moment),
+            now=moment,
         )
 
-    def _page(self, query: ListQuery[M], statuses: frozenset[Status]) -> Built[Page[M]]:
+    def _page(
+        self,
+        query: ListQuery[M],
+        statuses: frozenset[Status],
+        *,
+        viewer: Principal | None,
+        now: datetime,
+    ) -> Built[Page[M]]:
         matching = [
             item
-            for item in self._repository.indexed()
+            for item in self.seen_by(viewer=viewer, now=now)
             if item.status in statuses and query.matches(item)
         ]
         matching.sort(key=lambda item: item.list_order(), reverse=True)
         window = matching[query.offset : query.offset + query.limit]
-        items, size, used = self._fill([item.id for item in window])
+        items, size, used = self._fill([item.id for item in window], now=iso_utc(now))
         after = query.offset + used
         page: Page[M] = Page(
             items=items,
@@ -110,10 +121,10 @@ class ContentService[M: StoredContent]:
             next_offset=after if after < len(matching) else None,
             size=size,
         )
-        shown = tuple((item.id, item.version) for item in items)
+        shown = tuple((item.id, item.version, item.publish_at) for item in items)
         return Built(value=page, size=size, fingerprint=(page.total, page.next_offset, shown))
 
-    def _fill(self, ids: Sequence[str]) -> tuple[builtins.list[M], int, int]:
+    def _fill(self, ids: Sequence[str], *, now: str) -> tuple[builtins.list[M], int, int]:
         """The items of `ids`, in order, while their JSON fits the page's bytes (the first
         always does): the items, their size, and how many ids they used up."""
         items: builtins.list[M] = []
@@ -125,6 +136,7 @@ class ContentService[M: StoredContent]:
                 item = found.get(item_id)
                 if item is None:
                     continue  # deleted since the index was read
+                item = _as_seen(item, now=now)
                 item_size = len(item.model_dump_json().encode())
                 if items and size + item_size > self._page_bytes:
                     return items, size, used
@@ -132,13 +144,21 @@ class ContentService[M: StoredContent]:
                 size += item_size
         return items, size, len(ids)
 
+    def seen_by(self, *, viewer: Principal | None, now: datetime) -> builtins.list[M]:
+        """Every item this viewer may see at `now`, holding its INDEXED fields alone (one Query
+        of the list index): what every list, count and feed of the kind starts from."""
+        moment = iso_utc(now)
+        return [
+            item for item in self._repository.indexed() if _may_see(item, viewer=viewer, now=moment)
+        ]
+
     def public_index(self, *, keep: Callable[[M], bool] | None = None) -> builtins.list[M]:
         """Every item an anonymous reader sees (that `keep` keeps), in list order, unpaged,
         holding its INDEXED fields alone: one Query of the list index, for the sitemap."""
         shown = [
             item
-            for item in self._repository.indexed()
-            if _may_see(item.status, None) and (keep is None or keep(item))
+            for item in self.seen_by(viewer=None, now=self._clock.now())
+            if keep is None or keep(item)
         ]
         shown.sort(key=lambda item: item.list_order(), reverse=True)
         return shown
@@ -159,8 +179,8 @@ class ContentService[M: StoredContent]:
         return self._repository.generation()
 
     def visible_ids(self, *, viewer: Principal | None) -> set[str]:
-        """The ids of every item this viewer may see (one Query of the list index)."""
-        return {item.id for item in self._repository.indexed() if _may_see(item.status, viewer)}
+        """The ids of every item this viewer may see now (one Query of the list index)."""
+        return {item.id for item in self.seen_by(viewer=viewer, now=self._clock.now())}
 
     def find(self, *, ids: Sequence[str]) -> Sequence[M]:
         """The items with these ids that exist, in the order asked."""
@@ -192,19 +212,25 @@ class ContentService[M: StoredContent]:
             change=lambda item, _: item.revised(changes),
         )
 
-    def publish(self, *, item_id: str, precondition: Precondition | None) -> M:
+    def publish(
+        self, *, item_id: str, precondition: Precondition | None, at: datetime | None = None
+    ) -> M:
+        """Live now, or at `at` when that is later; an item waiting for its time may be
+        published again, now or at another time. A live one is a 409."""
+        wanted = None if at is None else iso_utc(at)
+
         def publish(item: M, now: str) -> M:
-            if item.status is Status.PUBLISHED:
+            if item.live(now=now):
                 raise Conflict(f"{self._model.NOUN} is already published")
-            return item.published(now=now)
+            return item.published(now=now, at=wanted)
 
         return self._rewrite(item_id=item_id, precondition=precondition, change=publish)
 
     def unpublish(self, *, item_id: str, precondition: Precondition | None) -> M:
-        def unpublish(item: M, _: str) -> M:
+        def unpublish(item: M, now: str) -> M:
             if item.status is Status.DRAFT:
                 raise Conflict(f"{self._model.NOUN} is a draft already")
-            return item.drafted()
+            return item.drafted(now=now)
 
         return self._rewrite(item_id=item_id, precondition=precondition, change=unpublish)
 
@@ -229,7 +255,7 @@ class ContentService[M: StoredContent]:
                 self._repository.replace(item=revised, previous=current)
             except WriteConflict:
                 continue
-            return revised
+            return _as_seen(revised, now=now)
         raise self._busy()
 
     def _stored(self, item_id: str) -> M | None:
@@ -261,8 +287,16 @@ def _viewer_class(viewer: Principal | None) -> str:
     return "public" if viewer is None else "signed-in"
 
 
-def _may_see(status: Status, viewer: Principal | None) -> bool:
-    return status is Status.PUBLISHED or (viewer is not None and viewer.is_owner)
+def _may_see(item: StoredContent, *, viewer: Principal | None, now: str) -> bool:
+    """The one visibility rule of every read: live items for all, everything for the owner."""
+    return item.live(now=now) or (viewer is not None and viewer.is_owner)
+
+
+def _as_seen[M: StoredContent](item: M, *, now: str) -> M:
+    """The item as the service answers it: one waiting for its time says when it goes live
+    (only the owner ever sees such an item)."""
+    waiting = item.scheduled_for(now=now)
+    return item if waiting is None else item.model_copy(update={"publish_at": waiting})
 
 
 def _statuses_for(wanted: StatusFilter, viewer: Principal | None) -> frozenset[Status]:

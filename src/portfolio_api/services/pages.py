@@ -10,7 +10,7 @@ never kept.
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from portfolio_api.core.clock import Clock
@@ -47,17 +47,20 @@ class PageCache:
         known: KnownTags | None,
         keep: bool,
         build: Callable[[], Built[T]],
+        now: datetime | None = None,
     ) -> Conditional[T]:
         """The page `shape` names (kind, route, query), or None in it when `known` holds its
-        tag. `keep`: the page is public, so it may be answered from, and kept in, memory."""
-        prefix = f"g{generation.number}"
-        if not generation.settled(now=self._clock.now(), after=SETTLE):
+        tag. `keep`: the page is public, so it may be answered from, and kept in, memory.
+        `now`: the moment `build` shows (scheduled items are seen by it), the clock's if None."""
+        now = now or self._clock.now()
+        prefix = generation.stamp(now=now)
+        if not generation.settled(now=now, after=SETTLE):
             built = build()
             return _conditional(weak_etag(prefix, *shape, built.fingerprint), built.value, known)
         etag = weak_etag(prefix, *shape)
         if known is not None and known.match(etag):
             return Conditional(etag=etag, value=None)
-        key = (generation.number, *shape)
+        key = (prefix, *shape)
         held = self._pages.get(key) if keep else None
         if held is not None:
             return Conditional(etag=etag, value=cast(T, held))

@@ -2,11 +2,12 @@
 
 import re
 import secrets
+from datetime import datetime
 
 from portfolio_api.core.errors import Conflict, NotFound, SlugTaken, WriteConflict
 from portfolio_api.core.text import numbered
 from portfolio_api.models.conditional import Conditional, KnownTags
-from portfolio_api.models.content import ContentWrite, Status
+from portfolio_api.models.content import ContentWrite
 from portfolio_api.models.identity import Principal
 from portfolio_api.models.posts import SLUG_PATTERN, Post
 from portfolio_api.services.content import ContentService
@@ -69,18 +70,18 @@ class PostService(ContentService[Post]):
     def categories(self, *, known: KnownTags | None = None) -> Conditional[list[str]]:
         """The categories of published posts, each once, in alphabetical order: public, so
         dated by the posts' generation and kept in memory like a list's page."""
+        moment = self._clock.now()
         return self._pages.answer(
             generation=self._repository.generation(),
             shape=(self._repository.entity, "categories"),
             known=known,
             keep=True,
-            build=self._categories,
+            build=lambda: self._categories(now=moment),
+            now=moment,
         )
 
-    def _categories(self) -> Built[list[str]]:
-        published = {
-            post.category for post in self._repository.indexed() if post.status is Status.PUBLISHED
-        }
+    def _categories(self, *, now: datetime) -> Built[list[str]]:
+        published = {post.category for post in self.seen_by(viewer=None, now=now)}
         names = sorted(published, key=lambda category: (category.casefold(), category))
         size = sum(len(name.encode()) + 3 for name in names)  # quotes and a comma each
         return Built(value=names, size=size, fingerprint=tuple(names))

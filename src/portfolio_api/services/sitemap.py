@@ -86,10 +86,12 @@ def _url(page: str, changed: str | None) -> str:
 
 
 def _together(generations: Sequence[Generation]) -> Generation:
-    """The three kinds' generations as one: settled once the last write of any has settled.
-    Its number only ever grows; the page's shape names each kind's number besides."""
+    """The three kinds' generations as one: settled once the last write of any has settled,
+    released as their schedules pass. Its number only ever grows; the page's shape names each
+    kind's number besides."""
     changed = [generation.changed_at for generation in generations if generation.changed_at]
     return Generation(
         number=sum(generation.number for generation in generations),
         changed_at=max(changed, default=None),
+        schedule=tuple(entry for generation in generations for entry in generation.schedule),
     )
