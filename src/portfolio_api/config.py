@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     login_failures_per_client: int = Field(default=5, ge=1, le=100)
     login_failure_window_seconds: int = Field(default=900, ge=60, le=86_400)
 
+    # New visitors one client (a salted hash of its IP) may add a day, and new viewers of one
+    # item: a household or an office behind one NAT still counts, a script rotating its
+    # User-Agent does not.
+    visitors_per_client_day: int = Field(default=10, ge=1, le=10_000)
+
     # Raise it, never lower it: reads sum shards 0..N-1, so counts in higher shards would vanish.
     counter_shards: int = Field(default=20, ge=1, le=100)
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts the header not at all.

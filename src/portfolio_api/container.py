@@ -145,6 +145,7 @@ def build_container(
         table_name=storage.table,
         ephemeral_table_name=storage.ephemeral,
         shards=settings.counter_shards,
+        per_client=settings.visitors_per_client_day,
         views=storage.views,
         content=content.by_type(),
         clock=clock,

@@ -1,8 +1,9 @@
 """`make bench` for analytics: tracking under load over real HTTP, and what each call costs.
 
 uvicorn (a child process, as `make dev` runs it) serves DynamoDB Local. 50 clients send 2,000
-track requests, each from a distinct visitor; then the same for views of one post. Lost updates
-are the final count minus the `tracked: true` answers, and must be 0. Figures, no asserts.
+track requests, each from a distinct visitor and address (X-Forwarded-For, trusted here); then
+the same for views of one post. Lost updates are the final count minus the `tracked: true`
+answers, and must be 0. Figures, no asserts.
 """
 
 import json
@@ -41,7 +42,7 @@ from tests.bench.events import rest_event
 from tests.bench.stats import summarize
 from tests.helpers.app import environment_of
 from tests.helpers.aws import scans_forbidden
-from tests.helpers.visitors import browser
+from tests.helpers.visitors import browser, from_address
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -114,7 +115,8 @@ class Browsers:
         return client
 
     def tracked(self, path: str, *, number: int, body: object = None) -> bool | None:
-        response = self.client().post(path, json=body, headers=browser(number))
+        headers = from_address(number, browser(number))
+        response = self.client().post(path, json=body, headers=headers)
         return bool(response.json()["tracked"]) if response.status_code == 200 else None
 
     def read(self, path: str, field: str) -> int:
@@ -260,7 +262,11 @@ def run() -> None:
         stack = build_stack(endpoint_url=dynamodb.endpoint_url)
         post = stack.posts.create(data=PostCreate.model_validate(post_body(1)))
         post = stack.posts.publish(item_id=post.id, precondition=None)
-        settings = bench_settings(endpoint_url=dynamodb.endpoint_url)
+        # One address brings at most VISITORS_PER_CLIENT_DAY new visitors: each request comes
+        # from its own, through a proxy the app trusts.
+        settings = bench_settings(endpoint_url=dynamodb.endpoint_url).model_copy(
+            update={"trusted_proxy_hops": 1}
+        )
         env = {**os.environ, **environment_of(settings), "PYTHONPATH": os.pathsep.join(sys.path)}
         # Thousands of EMF lines would bury the figures; the metrics are tested elsewhere.
         env["POWERTOOLS_METRICS_DISABLED"] = "true"

@@ -1,6 +1,7 @@
 """The analytics layers built straight on both tables, for repository and service tests."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from portfolio_api.core.metrics import BusinessMetrics, MetricsSink
@@ -17,7 +18,8 @@ from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 
 SIGNAL = VisitorSignal(
-    ip="198.51.100.7", user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"
+    ip="198.51.100.7",
+    user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
 )
 
 
@@ -37,6 +39,12 @@ def daily_hash(salt: bytes, *parts: str) -> str:
     return digest.hexdigest()
 
 
+def folded_agent(user_agent: str) -> str:
+    """A User-Agent as the visitor hash takes it: runs of whitespace one space, none at either
+    end, casefolded (docs/DYNAMODB-DESIGN.md#visitor-identity-dedup)."""
+    return re.sub(r"\s+", " ", user_agent).strip().casefold()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Analytics:
     posts: ContentRepository[Post]
@@ -49,7 +57,12 @@ class Analytics:
 
 
 def analytics_on(
-    backend: Backend, *, clock: FakeClock, shards: int = 4, metrics: MetricsSink | None = None
+    backend: Backend,
+    *,
+    clock: FakeClock,
+    shards: int = 4,
+    per_client: int = 10,
+    metrics: MetricsSink | None = None,
 ) -> Analytics:
     client, table, ephemeral = backend
     counters = ViewCounters(client=client, table_name=table)
@@ -70,6 +83,7 @@ def analytics_on(
         table_name=table,
         ephemeral_table_name=ephemeral,
         shards=shards,
+        per_client=per_client,
         views=counters,
         content=content,
         clock=clock,

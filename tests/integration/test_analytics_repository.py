@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from portfolio_api.core.clock import iso_utc
 from portfolio_api.models.analytics import ContentType, Counter, Outcome, View, Visit, VisitorSignal
 from portfolio_api.models.content import Status
+from portfolio_api.repositories.attributes import EXPIRES_AT, key
 from tests.helpers.analytics import SIGNAL, Analytics, analytics_on
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
@@ -27,13 +28,24 @@ def analytics(any_dynamodb: Backend) -> Analytics:
     return analytics_on(any_dynamodb, clock=FakeClock())
 
 
-def _visit(visitor: str, *, now: int = NOON) -> Visit:
-    return Visit(visitor=visitor, day="2026-11-26", month="2026-11", now=now, expires_at=MIDNIGHT)
+def _visit(
+    visitor: str, *, client: str | None = None, now: int = NOON, expires_at: int = MIDNIGHT
+) -> Visit:
+    """Visitor `visitor`, from a client of its own unless `client` names one."""
+    return Visit(
+        visitor=visitor,
+        client=client or visitor,
+        day="2026-11-26",
+        month="2026-11",
+        now=now,
+        expires_at=expires_at,
+    )
 
 
-def _view(content_id: str, visitor: str = "v1") -> View:
+def _view(content_id: str, visitor: str = "v1", *, client: str | None = None) -> View:
     return View(
         visitor=visitor,
+        client=client or visitor,
         content_type=ContentType.BLOG,
         content_id=content_id,
         now=NOON,
@@ -73,6 +85,58 @@ def test_an_expired_dedup_record_that_ttl_has_not_deleted_yet_does_not_block(
     # THEN it counts
     assert late is Outcome.COUNTED
     assert analytics.counts.total(counter=Counter.VISITS) == 2
+
+
+def test_a_client_adds_at_most_its_quota_of_new_visitors_a_day(any_dynamodb: Backend) -> None:
+    # GIVEN a quota of 3 new visitors per client and day
+    analytics = analytics_on(any_dynamodb, clock=FakeClock(), per_client=3)
+    # WHEN one client brings 5 new visitors, then its first again
+    outcomes = [analytics.counts.record_visit(visit=_visit(f"v{n}", client="c")) for n in range(5)]
+    again = analytics.counts.record_visit(visit=_visit("v0", client="c"))
+    # THEN 3 counted and 2 were capped; the repeat is a repeat, not a new visitor
+    assert outcomes == [Outcome.COUNTED] * 3 + [Outcome.CAPPED] * 2
+    assert again is Outcome.REPEAT
+    assert analytics.counts.total(counter=Counter.VISITS) == 3
+    # AND a capped visitor left no dedup record behind: from another client it counts
+    assert analytics.counts.record_visit(visit=_visit("v3", client="d")) is Outcome.COUNTED
+    # AND the next day (another midnight) the client's quota starts again
+    tomorrow = _visit("v5", client="c", now=MIDNIGHT, expires_at=MIDNIGHT + 86_400)
+    assert analytics.counts.record_visit(visit=tomorrow) is Outcome.COUNTED
+    assert analytics.counts.total(counter=Counter.VISITS) == 5
+
+
+def test_a_client_adds_at_most_its_quota_of_new_viewers_of_each_item(
+    any_dynamodb: Backend,
+) -> None:
+    # GIVEN a quota of 2 and two published posts
+    analytics = analytics_on(any_dynamodb, clock=FakeClock(), per_client=2)
+    first, second = (stored_post(number, status=Status.PUBLISHED) for number in (1, 2))
+    for post in (first, second):
+        analytics.posts.create(item=post)
+    # WHEN one client's 3 visitors view the first post, and its third the second post
+    outcomes = [
+        analytics.counts.record_view(view=_view(first.id, f"v{n}", client="c")) for n in range(3)
+    ]
+    other = analytics.counts.record_view(view=_view(second.id, "v2", client="c"))
+    # THEN the first post took 2, and the quota of the second is its own
+    assert outcomes == [Outcome.COUNTED, Outcome.COUNTED, Outcome.CAPPED]
+    assert other is Outcome.COUNTED
+    assert analytics.counters.views(entity="POST", item_id=first.id) == 2
+    assert analytics.counts.total(counter=Counter.VIEWS) == 3
+
+
+def test_a_clients_quota_is_an_ephemeral_item_that_lapses_at_midnight(
+    any_dynamodb: Backend,
+) -> None:
+    # WHEN a client's visitor is counted
+    analytics = analytics_on(any_dynamodb, clock=FakeClock())
+    analytics.counts.record_visit(visit=_visit("v", client="c"))
+    # THEN its quota is in the ephemeral table, counted, lapsing at midnight; none in the main one
+    client, table, ephemeral = any_dynamodb
+    quota = key("CLIENT#c", f"VISITS#{MIDNIGHT}")
+    item = client.get_item(TableName=ephemeral, Key=quota, ConsistentRead=True)["Item"]
+    assert (item["count"], item[EXPIRES_AT]) == ({"N": "1"}, {"N": str(MIDNIGHT)})
+    assert "Item" not in client.get_item(TableName=table, Key=quota, ConsistentRead=True)
 
 
 def test_a_view_of_a_draft_or_a_missing_item_writes_nothing(analytics: Analytics) -> None:
@@ -176,11 +240,13 @@ def test_a_visitors_identity_changes_with_the_day_and_reveals_nothing(
     # THEN today's hash is stable and tomorrow's does not match it
     assert first == again
     assert tomorrow != first
-    # AND another address or browser is another visitor
+    # AND another address or browser is another visitor; the browser's case and spacing are not
     other_ip = VisitorSignal(ip="198.51.100.8", user_agent=SIGNAL.user_agent)
-    other_agent = VisitorSignal(ip=SIGNAL.ip, user_agent=SIGNAL.user_agent + " ")
+    other_agent = VisitorSignal(ip=SIGNAL.ip, user_agent=SIGNAL.user_agent + " Visitor/2")
+    variant = VisitorSignal(ip=SIGNAL.ip, user_agent=f" {SIGNAL.user_agent.upper()}\t")
     assert identities.of(signal=other_ip, today=today) != first
     assert identities.of(signal=other_agent, today=today) != first
+    assert identities.of(signal=variant, today=today) == first
     # AND the stored salt lapses two days after its day began
     client, _, ephemeral = any_dynamodb
     salt = client.get_item(

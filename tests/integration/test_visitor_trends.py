@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 
 def _visitor(number: int) -> VisitorSignal:
-    return VisitorSignal(ip="192.0.2.1", user_agent=f"Mozilla/5.0 Firefox/133.0 Build/{number}")
+    return VisitorSignal(
+        ip="192.0.2.1",
+        user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0 "
+        f"Build/{number}",
+    )
 
 
 def _visits_at(analytics: Analytics, moments: list[datetime]) -> None:

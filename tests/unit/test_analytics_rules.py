@@ -19,17 +19,43 @@ from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.bots import is_automated
 from tests.helpers.aws import REGION, transaction_collided
 from tests.helpers.clock import FakeClock
-from tests.helpers.visitors import BOT_AGENTS, BROWSER_AGENTS
+from tests.helpers.visitors import BOT_AGENTS, BROWSER_AGENTS, COMMON_BOTS, REAL_BROWSERS
 
 
-@pytest.mark.parametrize("agent", BOT_AGENTS)
+@pytest.mark.parametrize("agent", BOT_AGENTS + COMMON_BOTS)
 def test_crawlers_previews_monitors_and_libraries_are_automated(agent: str) -> None:
     assert is_automated(agent)
 
 
-@pytest.mark.parametrize("agent", BROWSER_AGENTS)
+@pytest.mark.parametrize("agent", BROWSER_AGENTS + REAL_BROWSERS)
 def test_browsers_are_people(agent: str) -> None:
     assert not is_automated(agent)
+
+
+@pytest.mark.parametrize("agent", REAL_BROWSERS)
+def test_a_browsers_case_and_spacing_leave_it_a_browser(agent: str) -> None:
+    # WHEN a browser's User-Agent arrives upper-cased, or padded with its spaces doubled
+    variants = [agent.upper(), f" {agent.replace(' ', '  ')}\t"]
+    # THEN it is still a person (and, folded, the same visitor)
+    assert not any(is_automated(variant) for variant in variants)
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
+        "Mozilla/5.0 Chrome/131.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (compatible; SomeNewBot/1.0) AppleWebKit",
+        "Mozilla/4.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko)",
+        "Chrome/131.0.0.0 Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36",
+        "Mozilla/5.0 () AppleWebKit/537.36",
+    ],
+)
+def test_a_user_agent_without_a_browsers_shape_is_automated(agent: str) -> None:
+    # GIVEN a User-Agent on no list, missing the platform, the engine, or the Mozilla/5.0 lead
+    # WHEN it is checked
+    # THEN it is not taken for a person
+    assert is_automated(agent)
 
 
 def test_days_run_back_across_month_and_year_ends() -> None:
@@ -76,6 +102,7 @@ def _stubbed_repository() -> tuple[AnalyticsRepository, Stubber, FakeClock]:
         table_name="t",
         ephemeral_table_name="e",
         shards=4,
+        per_client=10,
         views=ViewCounters(client=client, table_name="t"),
         content={},
         clock=clock,
@@ -83,7 +110,7 @@ def _stubbed_repository() -> tuple[AnalyticsRepository, Stubber, FakeClock]:
     return repository, Stubber(client), clock
 
 
-VISIT = Visit(visitor="v", day="2026-11-26", month="2026-11", now=1, expires_at=2)
+VISIT = Visit(visitor="v", client="c", day="2026-11-26", month="2026-11", now=1, expires_at=2)
 
 
 def _in_progress() -> dict[str, Any]:

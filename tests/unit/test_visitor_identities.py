@@ -11,7 +11,7 @@ from portfolio_api.models.analytics import VisitorSignal
 from portfolio_api.repositories.attributes import EXPIRES_AT, key
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.services.identities import VisitorIdentities
-from tests.helpers.analytics import daily_hash, visitor
+from tests.helpers.analytics import daily_hash, folded_agent, visitor
 from tests.helpers.aws import Backend
 from tests.helpers.clock import FakeClock
 from tests.helpers.in_process import in_process_dynamodb, new_client, recorded_calls
@@ -64,9 +64,25 @@ def test_a_visitor_is_the_sha256_of_the_days_salt_the_address_and_the_browser(
 ) -> None:
     # WHEN a visitor is identified
     hashed = identities.of(signal=visitor(1), today=identities.today())
-    # THEN it is SHA-256 over the day's stored salt, then the IP and the User-Agent, framed
+    # THEN it is SHA-256 over the day's stored salt, then the IP and the folded User-Agent, framed
     salt = _salt(backend, "2026-11-26")
-    assert hashed == daily_hash(salt, visitor(1).ip, visitor(1).user_agent)
+    assert hashed == daily_hash(salt, visitor(1).ip, folded_agent(visitor(1).user_agent))
+
+
+def test_case_and_whitespace_variants_of_one_browser_are_one_visitor(
+    identities: VisitorIdentities,
+) -> None:
+    # GIVEN a browser
+    today = identities.today()
+    ip, agent = visitor(1).ip, visitor(1).user_agent
+    original = identities.of(signal=visitor(1), today=today)
+    # WHEN its User-Agent comes upper-cased, lower-cased, padded or with its spaces doubled
+    variants = [agent.upper(), agent.lower(), f"  {agent}\t", agent.replace(" ", " \t ")]
+    hashed = {
+        identities.of(signal=VisitorSignal(ip=ip, user_agent=v), today=today) for v in variants
+    }
+    # THEN every variant is the same visitor
+    assert hashed == {original}
 
 
 def test_a_client_is_the_same_hash_of_the_address_alone_apart_from_every_visitor(
@@ -113,8 +129,8 @@ def test_visitors_differing_in_any_part_differ(
     first, second = identities.of(signal=one, today=today), identities.of(signal=other, today=today)
     # THEN they are two, each the hash of its own parts
     salt = _salt(backend, "2026-11-26")
-    assert first == daily_hash(salt, one.ip, one.user_agent)
-    assert second == daily_hash(salt, other.ip, other.user_agent)
+    assert first == daily_hash(salt, one.ip, folded_agent(one.user_agent))
+    assert second == daily_hash(salt, other.ip, folded_agent(other.user_agent))
     assert first != second
 
 
@@ -146,7 +162,7 @@ def test_the_same_visitor_is_another_hash_the_next_day(
     tomorrow = identities.of(signal=visitor(1), today=identities.today())
     # THEN it is hashed under that day's salt, and matches nothing of the day before
     assert tomorrow == daily_hash(
-        _salt(backend, "2026-11-27"), visitor(1).ip, visitor(1).user_agent
+        _salt(backend, "2026-11-27"), visitor(1).ip, folded_agent(visitor(1).user_agent)
     )
     assert tomorrow != today
 

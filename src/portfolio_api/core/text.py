@@ -1,4 +1,4 @@
-"""Slugs and reading times: pure functions of a post's text."""
+"""Slugs, reading times and folded text: pure functions of a string."""
 
 import math
 import re
@@ -26,3 +26,8 @@ def numbered(base: str, number: int) -> str:
 def read_time(content: str) -> str:
     minutes = max(1, math.ceil(len(content.split()) / WORDS_PER_MINUTE))
     return f"{minutes} min read"
+
+
+def folded(text: str) -> str:
+    """Case and runs of whitespace erased: `" Mozilla/5.0  (X11)"` → `"mozilla/5.0 (x11)"`."""
+    return " ".join(text.split()).casefold()

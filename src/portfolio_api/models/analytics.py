@@ -38,13 +38,17 @@ class Outcome(Enum):
     COUNTED = "counted"
     REPEAT = "repeat"
     NO_CONTENT = "no-content"
+    # The client (one IP) brought its day's quota of new visitors, or viewers of the item.
+    CAPPED = "capped"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Visit:
-    """A visit to count: the visitor's daily hash, its day and month, and when it lapses."""
+    """A visit to count: the visitor's and its client's daily hashes, its day and month, and
+    when it lapses."""
 
     visitor: str
+    client: str
     day: str
     month: str
     now: int
@@ -56,6 +60,7 @@ class View:
     """A view of one published item to count, once per visitor, item and day."""
 
     visitor: str
+    client: str
     content_type: ContentType
     content_id: str
     now: int

@@ -3,10 +3,13 @@
 Items (per-item view counters are in `views.py`):
   seen     PK `VISITOR#<hash>`           SK `VISIT` or `VIEW#<ENTITY>#<id>`   expiresAt
            in the ephemeral table, which no backup keeps: a hash never outlives its day's salt
+  quota    PK `CLIENT#<client hash>`     SK `VISITS#<midnight>` or `VIEWS#<ENTITY>#<id>#<midnight>`
+           count (N), expiresAt; ephemeral too: the new visitors (viewers) one IP brought today
   counter  PK `COUNT#<counter>#<shard>`  SK `ALL`, `<YYYY-MM-DD>` or `<YYYY-MM>`  count (N)
 
 A dedup record lapses at the next UTC midnight. Its condition lets an expired one be
-overwritten, since TTL deletes it days late.
+overwritten, since TTL deletes it days late. A quota cannot be overwritten (an ADD keeps the
+count), so its key holds the midnight it lapses at: tomorrow's is another item.
 """
 
 import secrets
@@ -38,8 +41,10 @@ if TYPE_CHECKING:
 ALL_TIME = "ALL"
 TRANSACT_ATTEMPTS = 8
 SEEN = "seen"
-# What a refused step means: the content is not published, or the visitor was counted today.
-OUTCOME_IF_REFUSED = {PUBLISHED: Outcome.NO_CONTENT, SEEN: Outcome.REPEAT}
+QUOTA = "quota"
+# What a refused step means: the content is not published, the visitor was counted today, or
+# its client brought as many new ones today as one client may.
+OUTCOME_IF_REFUSED = {PUBLISHED: Outcome.NO_CONTENT, SEEN: Outcome.REPEAT, QUOTA: Outcome.CAPPED}
 
 
 class ContentChecks(Protocol):
@@ -59,6 +64,7 @@ class AnalyticsRepository:
         table_name: str,
         ephemeral_table_name: str,
         shards: int,
+        per_client: int,
         views: ViewCounters,
         content: Mapping[ContentType, ContentChecks],
         clock: Clock,
@@ -67,6 +73,7 @@ class AnalyticsRepository:
         self._table = table_name
         self._ephemeral_table = ephemeral_table_name
         self._shards = shards
+        self._per_client = per_client
         self._views = views
         self._content = content
         self._clock = clock
@@ -79,11 +86,16 @@ class AnalyticsRepository:
     def _seen_key(visitor: str, what: str) -> Item:
         return key(f"VISITOR#{visitor}", what)
 
+    @staticmethod
+    def _quota_key(client: str, what: str, expires_at: int) -> Item:
+        return key(f"CLIENT#{client}", f"{what}#{expires_at}")
+
     def record_visit(self, *, visit: Visit) -> Outcome:
         def steps() -> list[Step]:
             shard = secrets.randbelow(self._shards)
             return [
                 self._first_sighting(self._seen_key(visit.visitor, "VISIT"), visit),
+                self._within_quota(visit, "VISITS"),
                 self._add(Counter.VISITS, shard, ALL_TIME),
                 self._add(Counter.VISITS_BY_DAY, shard, visit.day),
                 self._add(Counter.VISITS_BY_MONTH, shard, visit.month),
@@ -99,6 +111,7 @@ class AnalyticsRepository:
             return [
                 content.published_check(item_id=view.content_id),
                 self._first_sighting(seen, view),
+                self._within_quota(view, f"VIEWS#{content.entity}#{view.content_id}"),
                 self._views.increment(entity=content.entity, item_id=view.content_id),
                 self._add(Counter.VIEWS, secrets.randbelow(self._shards), ALL_TIME),
             ]
@@ -146,6 +159,31 @@ class AnalyticsRepository:
                     "ConditionExpression": f"attribute_not_exists({PK}) OR #expires <= :now",
                     "ExpressionAttributeNames": {"#expires": EXPIRES_AT},
                     "ExpressionAttributeValues": {":now": number(event.now)},
+                }
+            },
+        )
+
+    def _within_quota(self, event: Visit | View, what: str) -> Step:
+        """One more new visitor (or viewer) from the event's client, refused at `per_client`."""
+        return Step(
+            QUOTA,
+            {
+                "Update": {
+                    "TableName": self._ephemeral_table,
+                    "Key": self._quota_key(event.client, what, event.expires_at),
+                    "UpdateExpression": "ADD #count :one SET #expires = :expires, #type = :type",
+                    "ConditionExpression": "attribute_not_exists(#count) OR #count < :cap",
+                    "ExpressionAttributeNames": {
+                        "#count": "count",
+                        "#expires": EXPIRES_AT,
+                        "#type": ENTITY_TYPE,
+                    },
+                    "ExpressionAttributeValues": {
+                        ":one": number(1),
+                        ":cap": number(self._per_client),
+                        ":expires": number(event.expires_at),
+                        ":type": text("ClientQuota"),
+                    },
                 }
             },
         )

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from portfolio_api.core.calendar import Month, day_key, epoch_seconds, start_of, utc_day
 from portfolio_api.core.clock import Clock
+from portfolio_api.core.text import folded
 from portfolio_api.models.analytics import VisitorSignal
 from portfolio_api.repositories.salts import SaltRepository
 
@@ -38,7 +39,8 @@ class Today:
 
 
 class VisitorIdentities:
-    """Who a visitor is today: SHA-256 over the day's random salt, the IP and the User-Agent.
+    """Who a visitor is today: SHA-256 over the day's random salt, the IP and the User-Agent
+    (folded: `core.text.folded`).
 
     Tomorrow's salt is new, so nobody can link today's hash to yesterday's, not even us.
     """
@@ -55,7 +57,8 @@ class VisitorIdentities:
         return Today(day=day, now=epoch_seconds(moment), midnight=midnight)
 
     def of(self, *, signal: VisitorSignal, today: Today) -> str:
-        return self._hash(today, signal.ip, signal.user_agent)
+        """A browser's case and spacing are not a new visitor: the User-Agent is folded first."""
+        return self._hash(today, signal.ip, folded(signal.user_agent))
 
     def client_of(self, *, ip: str, today: Today) -> str:
         """Today's key for one address alone (a network, not a browser), as salted as `of`."""

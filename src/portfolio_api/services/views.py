@@ -58,6 +58,7 @@ class ViewService:
         today = self._identities.today()
         view = View(
             visitor=self._identities.of(signal=signal, today=today),
+            client=self._identities.client_of(ip=signal.ip, today=today),
             content_type=content_type,
             content_id=content_id,
             now=today.now,

@@ -38,6 +38,7 @@ class VisitorService:
         today = self._identities.today()
         visit = Visit(
             visitor=self._identities.of(signal=signal, today=today),
+            client=self._identities.client_of(ip=signal.ip, today=today),
             day=today.key,
             month=today.month,
             now=today.now,
