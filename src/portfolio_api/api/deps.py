@@ -26,6 +26,7 @@ from portfolio_api.models.projects import Project
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
 from portfolio_api.services.health import HealthService
+from portfolio_api.services.media import MediaService
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.views import ViewService
 from portfolio_api.services.visitors import VisitorService
@@ -75,6 +76,10 @@ async def get_view_service(container: ContainerDep) -> ViewService:
     return container.views
 
 
+async def get_media_service(container: ContainerDep) -> MediaService:
+    return container.media
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
@@ -85,6 +90,7 @@ CertificationServiceDep = Annotated[
 ]
 VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
 ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
+MediaServiceDep = Annotated[MediaService, Depends(get_media_service)]
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 

@@ -4,13 +4,22 @@ on inclusion, which doubled the routes' share of a cold start (docs/PERFORMANCE.
 
 from fastapi import APIRouter
 
-from portfolio_api.api import analytics, auth, certifications, health, posts, projects, visitors
+from portfolio_api.api import (
+    analytics,
+    auth,
+    certifications,
+    health,
+    media,
+    posts,
+    projects,
+    visitors,
+)
 
 V1 = "/v1"
 ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     *(
         (module.router, V1)
-        for module in (posts, projects, certifications, visitors, analytics, auth)
+        for module in (posts, projects, certifications, visitors, analytics, auth, media)
     ),
     (health.router, ""),
 )
