@@ -99,7 +99,7 @@ def media(
 def test_the_owner_uploads_real_bytes_then_completes_lists_and_deletes(media: MediaApi) -> None:
     # GIVEN the owner declares a PNG
     data = png(width=64)
-    ticket = media.start(data, filename="Architecture diagram.png")
+    ticket = media.start(data, filename="Architecture — v2 図.png")
     media_id = ticket["mediaId"]
     assert set(ticket) == {"mediaId", "upload", "url"}
     assert ticket["upload"]["fields"]["key"] == f"uploads/{media_id}"
@@ -112,7 +112,7 @@ def test_the_owner_uploads_real_bytes_then_completes_lists_and_deletes(media: Me
     assert record == {
         "mediaId": media_id,
         "url": ticket["url"],
-        "filename": "Architecture diagram.png",
+        "filename": "Architecture — v2 図.png",
         "contentType": "image/png",
         "size": len(data),
         "createdAt": record["createdAt"],
@@ -226,7 +226,15 @@ def test_svg_and_other_types_are_refused_with_400(
 
 @pytest.mark.parametrize(
     "filename",
-    ["a\x00.png", "line\nbreak.png", "evil\u202egnp.exe", "x" * 256, "   ", "\u200b"],
+    [
+        "a\x00.png",
+        "line\nbreak.png",
+        "evil\u202egnp.exe",
+        "x" * 256,
+        "é" * 128,  # 128 characters, 256 bytes
+        "   ",
+        "\u200b",
+    ],
 )
 def test_a_filename_with_controls_bidi_overrides_or_over_255_characters_is_400(
     media: MediaApi, filename: str

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field, Strict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from portfolio_api.models.base import RequestSchema, ResponseSchema
 from portfolio_api.models.fields import ONE_LINE, VISIBLE
 
-FILENAME_MAX_LENGTH = 255
+FILENAME_MAX_LENGTH = 255  # characters, and bytes in UTF-8
 # S3's limit for one POST; the MEDIA_MAX_BYTES setting caps it lower.
 MAX_DECLARED_BYTES = 5 * 1024**3
 
@@ -51,12 +51,26 @@ def _not_svg(value: object) -> object:
     return value
 
 
+def _fits_a_file_system(value: str) -> str:
+    # 255 bytes is what ext4, APFS and NTFS allow a name; it also keeps the name's percent-encoded
+    # copy in the upload's metadata far below S3's 2 KB for all user metadata.
+    size = len(value.encode())
+    if size > FILENAME_MAX_LENGTH:
+        raise PydanticCustomError(
+            "filename_too_long",
+            "is {size} bytes in UTF-8; a filename holds at most {limit}",
+            {"size": size, "limit": FILENAME_MAX_LENGTH},
+        )
+    return value
+
+
 Filename = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=FILENAME_MAX_LENGTH, pattern=ONE_LINE
     ),
     VISIBLE,
+    AfterValidator(_fits_a_file_system),
 ]
 
 
