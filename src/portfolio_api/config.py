@@ -14,6 +14,8 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 # reads per event, tracebacks as Python prints them; make dev sets it.
 LogFormat = Literal["json", "text"]
 NonEmpty = Annotated[str, Field(min_length=1)]
+# The most one presigned POST may carry (S3's limit for a single upload).
+MAX_POST_BYTES = 5 * 1024**3
 
 DEFAULT_CORS_ORIGINS = (
     "https://patrickcmd.dev",
@@ -77,6 +79,12 @@ class Settings(BaseSettings):
     feed_items: int = Field(default=50, ge=1, le=500)
     # The site's page that shows a preview: a path holding `{token}` once.
     preview_url_pattern: NonEmpty = "/preview/{token}"
+    # Media: the private bucket uploads go to, and the public address CloudFront serves it at.
+    # Unset, the media routes answer 503; template.yaml sets both on AWS.
+    media_bucket_name: str | None = None
+    media_base_url: str | None = None
+    media_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=MAX_POST_BYTES)
+    s3_endpoint_url: str | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -94,7 +102,12 @@ class Settings(BaseSettings):
             _require_http_url(origin, allow_path=False)
         return origins
 
-    @field_validator("dynamodb_endpoint_url", "cognito_endpoint_url", "cognito_jwks_url")
+    @field_validator(
+        "dynamodb_endpoint_url",
+        "cognito_endpoint_url",
+        "cognito_jwks_url",
+        "s3_endpoint_url",
+    )
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
@@ -127,6 +140,20 @@ class Settings(BaseSettings):
         if any(character in "{}#" or character.isspace() for character in rest):
             raise ValueError("may hold no other braces, no fragment and no spaces")
         return value
+
+    @field_validator("media_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        """Public URLs are this plus `/media/<file>`: the trailing slash is not doubled."""
+        if value is None or value == "":
+            return None
+        _require_http_url(value, allow_path=True)
+        return value.rstrip("/")
+
+    @field_validator("media_bucket_name")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
     @property
     def cognito_pool_region(self) -> str:

@@ -15,11 +15,17 @@ from portfolio_api.models.links import SiteLinks
 from portfolio_api.models.posts import Post
 from portfolio_api.models.projects import Project
 from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChecks
-from portfolio_api.repositories.aws import create_cognito_client, create_dynamodb_client
+from portfolio_api.repositories.aws import (
+    create_cognito_client,
+    create_dynamodb_client,
+    create_s3_client,
+)
 from portfolio_api.repositories.cognito import CognitoIdentityProvider
 from portfolio_api.repositories.content import ContentKind, ContentRepository
 from portfolio_api.repositories.health import TableProbe
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
+from portfolio_api.repositories.media import MediaRecords
+from portfolio_api.repositories.media_files import MediaFiles
 from portfolio_api.repositories.previews import PreviewLinks
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
@@ -30,6 +36,7 @@ from portfolio_api.services.content import ContentService
 from portfolio_api.services.feeds import FeedService
 from portfolio_api.services.health import HealthService
 from portfolio_api.services.identities import VisitorIdentities
+from portfolio_api.services.media import MediaService
 from portfolio_api.services.pages import PageCache
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.previews import PreviewService, StoredItems
@@ -41,6 +48,7 @@ from portfolio_api.services.visitors import VisitorService
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +65,7 @@ class Container:
     visitors: VisitorService
     views: ViewService
     previews: PreviewService
+    media: MediaService
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +122,7 @@ def build_container(
     jwks: JwksSource | None = None,
     clock: Clock | None = None,
     pages: PageCache | None = None,
+    s3: "S3Client | None" = None,
 ) -> Container:
     """Every argument after `settings` swaps one outside dependency, for tests (`pages`: the
     public pages' memory, which a bench empties to measure reads without it)."""
@@ -196,6 +206,7 @@ def build_container(
             site_url=settings.site_url,
             url_pattern=settings.preview_url_pattern,
         ),
+        media=_media_service(settings, storage=storage, s3=s3),
     )
 
 
@@ -205,6 +216,27 @@ def _site_links(settings: Settings) -> SiteLinks:
         post=settings.post_url_pattern,
         project=settings.project_url_pattern,
         certification=settings.certification_url_pattern,
+    )
+
+
+def _media_service(settings: Settings, *, storage: _Storage, s3: "S3Client | None") -> MediaService:
+    """Without a bucket and its public address the media routes answer 503; nothing else
+    needs S3, so its client is made on the first media call."""
+    bucket, base_url = settings.media_bucket_name, settings.media_base_url
+    files = (
+        MediaFiles(
+            connect=(lambda: s3) if s3 else partial(create_s3_client, settings),
+            bucket=bucket,
+            base_url=base_url,
+        )
+        if bucket and base_url
+        else None
+    )
+    return MediaService(
+        files=files,
+        records=MediaRecords(client=storage.client, table_name=storage.table),
+        clock=storage.clock,
+        max_bytes=settings.media_max_bytes,
     )
 
 

@@ -32,7 +32,9 @@ from tests.helpers.sam import (
 
 REPOSITORIES = REPO_ROOT / "src" / "portfolio_api" / "repositories"
 # Declared empty, so that make sam-local's `--env-vars` file may point them at make dev.
-LOCAL_OVERRIDES = frozenset({"DYNAMODB_ENDPOINT_URL", "COGNITO_ENDPOINT_URL", "COGNITO_JWKS_URL"})
+LOCAL_OVERRIDES = frozenset(
+    {"DYNAMODB_ENDPOINT_URL", "COGNITO_ENDPOINT_URL", "COGNITO_JWKS_URL", "S3_ENDPOINT_URL"}
+)
 LOCAL_ONLY_SETTINGS = frozenset({"COGNITO_REGION"})
 ENVIRONMENTS = ("dev", "staging", "prod")
 REQUIRED_LOCALLY = frozenset({"DYNAMODB_TABLE_NAME", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID"})
@@ -51,6 +53,15 @@ PUBLIC_COGNITO_CALLS = frozenset(
     }
 )
 MANAGED_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+# The media repository's S3 calls, as the IAM actions that authorize them: a presigned POST is
+# the browser's PutObject under the role's signature; HeadObject is authorized as GetObject
+# (plus ListBucket, for a 404 rather than a 403); a copy reads its source and writes its target.
+S3_ACTIONS = {
+    "generate_presigned_post": {"s3:PutObject"},
+    "head_object": {"s3:GetObject", "s3:ListBucket"},
+    "copy_object": {"s3:GetObject", "s3:PutObject"},
+    "delete_object": {"s3:DeleteObject"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -258,6 +269,8 @@ def test_the_role_grants_exactly_the_calls_the_code_makes(cfn: dict[str, Any]) -
     # GIVEN the client calls in the repositories, as DynamoDB and Cognito operations
     calls = _client_calls()
     dynamodb, cognito = _operations("dynamodb"), _operations("cognito-idp")
+    storage = set().union(*(S3_ACTIONS[call] for call in calls if call in S3_ACTIONS))
+    calls -= set(S3_ACTIONS)
     assert calls - set(dynamodb) - set(cognito) == set(), "a call of another AWS client"
     used = {dynamodb[call] for call in calls if call in dynamodb}
     assert {"GetItem", "Query", "TransactWriteItems"} <= used
@@ -267,12 +280,19 @@ def test_the_role_grants_exactly_the_calls_the_code_makes(cfn: dict[str, Any]) -
     statements = {statement["Sid"]: statement for statement in _granted(cfn)}
     granted = set().union(*(_actions(statement) for statement in statements.values()))
     # THEN they grant those actions, no Scan, no wildcard, nothing else
-    assert granted == {f"dynamodb:{op}" for op in needed} | {
+    assert granted == {f"dynamodb:{op}" for op in needed} | storage | {
         f"cognito-idp:{op}" for op in signing_out
     }
     assert "dynamodb:Scan" not in granted
     assert not any(action.endswith("*") for action in granted)
-    assert set(statements) == {"PortfolioTable", "EphemeralTable", "SignOut"}
+    assert set(statements) == {
+        "PortfolioTable",
+        "EphemeralTable",
+        "SignOut",
+        "MediaUploads",
+        "MediaFiles",
+        "MediaListing",
+    }
     assert statements["PortfolioTable"]["Resource"] == [
         {"Fn::GetAtt": ["PortfolioTable", "Arn"]},
         {"Fn::Sub": "${PortfolioTable.Arn}/index/*"},
@@ -289,6 +309,83 @@ def test_the_role_grants_exactly_the_calls_the_code_makes(cfn: dict[str, Any]) -
         "CreateUserPool",
         {"Fn::GetAtt": ["UserPool", "Arn"]},
     ]
+
+
+def test_the_function_touches_media_on_its_two_prefixes_only(cfn: dict[str, Any]) -> None:
+    # GIVEN the function role's media statements
+    statements = {statement["Sid"]: statement for statement in _granted(cfn)}
+    # THEN objects only under uploads/ and media/, reading media/ being CloudFront's alone
+    assert statements["MediaUploads"]["Resource"] == {"Fn::Sub": "${MediaBucket.Arn}/uploads/*"}
+    assert _actions(statements["MediaUploads"]) == {
+        "s3:PutObject",
+        "s3:GetObject",
+        "s3:DeleteObject",
+    }
+    assert statements["MediaFiles"]["Resource"] == {"Fn::Sub": "${MediaBucket.Arn}/media/*"}
+    assert _actions(statements["MediaFiles"]) == {"s3:PutObject", "s3:DeleteObject"}
+    # AND the bucket itself only for ListBucket, which turns an absent upload's 403 into a 404
+    assert statements["MediaListing"] == {
+        "Sid": "MediaListing",
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": {"Fn::GetAtt": ["MediaBucket", "Arn"]},
+    }
+
+
+def test_the_media_bucket_is_private_encrypted_and_expires_unfinished_uploads(
+    cfn: dict[str, Any],
+) -> None:
+    # GIVEN the media bucket
+    bucket = _one(cfn, "AWS::S3::Bucket")
+    properties = bucket["Properties"]
+    # THEN every public access is blocked, objects are the bucket owner's, and encrypted
+    assert set(properties["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(properties["PublicAccessBlockConfiguration"]) == 4
+    assert properties["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    # AND uploads never completed expire after a day, completed files never
+    (rule,) = properties["LifecycleConfiguration"]["Rules"]
+    assert (rule["Status"], rule["Prefix"], rule["ExpirationInDays"]) == ("Enabled", "uploads/", 1)
+    # AND browsers may POST from the site's origins, the API's own CORS parameter
+    (cors,) = properties["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedMethods"] == ["POST"]
+    assert cors["AllowedOrigins"] == {"Fn::Split": [",", {"Ref": "CorsOrigins"}]}
+    # AND the files outlive the stack, as the posts that link to them do
+    assert bucket["DeletionPolicy"] == "RetainExceptOnCreate"
+
+
+def test_cloudfront_alone_reads_media_through_origin_access_control_over_tls(
+    cfn: dict[str, Any],
+) -> None:
+    # GIVEN the bucket's policy and the distribution in front of it
+    policy = _one(cfn, "AWS::S3::BucketPolicy")["Properties"]["PolicyDocument"]
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    distribution = _one(cfn, "AWS::CloudFront::Distribution")["Properties"]["DistributionConfig"]
+    # THEN any call without TLS is denied, on the bucket and every object
+    tls = statements["TlsOnly"]
+    assert (tls["Effect"], tls["Principal"], tls["Action"]) == ("Deny", "*", "s3:*")
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert len(tls["Resource"]) == 2
+    # AND CloudFront's service principal reads media/ only, for this distribution alone
+    reads = statements["CloudFrontReadsMedia"]
+    assert reads["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert (reads["Action"], reads["Resource"]) == (
+        "s3:GetObject",
+        {"Fn::Sub": "${MediaBucket.Arn}/media/*"},
+    )
+    source = reads["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert source.endswith(":distribution/${MediaDistribution}")
+    # AND the distribution signs with OAC (no legacy OAI), HTTPS only, and names the app's URL
+    (origin,) = distribution["Origins"]
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["MediaOriginAccessControl", "Id"]}
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    oac = _one(cfn, "AWS::CloudFront::OriginAccessControl")["Properties"]
+    assert oac["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    assert distribution["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    env = _function(cfn)["Environment"]["Variables"]
+    assert env["MEDIA_BASE_URL"] == {"Fn::Sub": "https://${MediaDistribution.DomainName}"}
+    assert env["MEDIA_BUCKET_NAME"] == {"Ref": "MediaBucket"}
 
 
 def test_the_stack_makes_a_locked_down_pool_only_when_given_none(cfn: dict[str, Any]) -> None:

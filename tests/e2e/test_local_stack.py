@@ -19,6 +19,7 @@ from portfolio_api.devstack.processes import free_port
 from portfolio_api.devstack.stack import DEFAULT_OWNER_EMAIL, DEFAULT_OWNER_PASSWORD
 from tests.helpers.aws import dynamodb_client
 from tests.helpers.content import post_body
+from tests.helpers.media import png, upload_body
 from tests.helpers.visitors import browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -213,3 +214,35 @@ def test_dynamodb_local_killed_comes_back_on_its_port_with_its_data(tmp_path: Pa
         assert stack.interrupt() == 0
         assert stack.group_is_gone()
         assert not Path(f"/proc/{state['dynamodbPid']}").exists()
+
+
+def test_make_dev_serves_media_from_moto_to_the_sites_pages(tmp_path: Path) -> None:
+    with local_stack(tmp_path, "--in-memory") as stack:
+        api = httpx.Client(base_url=stack.state["apiUrl"], timeout=30)
+        login = api.post(
+            "/v1/auth/login",
+            json={"email": DEFAULT_OWNER_EMAIL, "password": DEFAULT_OWNER_PASSWORD},
+        ).json()
+        owner = {"Authorization": f"Bearer {login['token']}"}
+        # GIVEN an upload declared by the owner
+        data = png(width=16)
+        ticket = api.post("/v1/media/uploads", json=upload_body(data), headers=owner).json()
+        upload_url = f"{ticket['upload']['url']}/{ticket['upload']['fields']['key']}"
+        # WHEN the page at the frontend's origin posts the file to the form
+        sent = httpx.post(
+            ticket["upload"]["url"],
+            data=ticket["upload"]["fields"],
+            files={"file": ("diagram.png", data, "image/png")},
+            headers={"Origin": "http://localhost:5173"},
+        )
+        # THEN the bucket takes it and lets that page read the answer (moto's server answers
+        # CORS for any origin; on AWS the bucket's rule, from CorsOrigins, decides)
+        assert sent.status_code == 204
+        assert sent.headers["access-control-allow-origin"] == "http://localhost:5173"
+        # AND an upload is nobody's to read; once completed, its URL serves the bytes
+        assert httpx.get(upload_url).status_code == 403
+        media = api.post(f"/v1/media/{ticket['mediaId']}/complete", headers=owner).json()
+        assert media["url"].startswith(f"{stack.state['cognitoUrl']}/portfolio-media-local/")
+        assert httpx.get(media["url"]).content == data
+        api.close()
+        assert stack.interrupt() == 0

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 PACKAGE = "portfolio_api"
 LAYERS = ("api", "services", "repositories", "models", "core")
-AWS_SDK = frozenset({"boto3", "botocore", "mypy_boto3_dynamodb", "mypy_boto3_cognito_idp"})
+AWS_SDK = frozenset(
+    {"boto3", "botocore", "mypy_boto3_dynamodb", "mypy_boto3_cognito_idp", "mypy_boto3_s3"}
+)
 HTTP = frozenset({"fastapi", "starlette", "uvicorn", "mangum", "httpx"})
 # What each layer may not import: outside libraries, and the layers above it.
 FORBIDDEN: dict[str, tuple[frozenset[str], frozenset[str]]] = {

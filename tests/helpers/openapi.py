@@ -27,6 +27,7 @@ VERBS = (
     "refresh",
     "start",
     "confirm",
+    "complete",
 )
 OPERATION_ID = re.compile(rf"^(?:{'|'.join(VERBS)})(?:[A-Z][a-z0-9]+)+$")
 # The frontend contract's own ids (../shared/reference/frontend-openapi.yml): a client generated

@@ -27,6 +27,7 @@ from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
 from portfolio_api.services.feeds import FeedService
 from portfolio_api.services.health import HealthService
+from portfolio_api.services.media import MediaService
 from portfolio_api.services.posts import PostService
 from portfolio_api.services.previews import PreviewService
 from portfolio_api.services.sitemap import SitemapService
@@ -90,6 +91,10 @@ async def get_preview_service(container: ContainerDep) -> PreviewService:
     return container.previews
 
 
+async def get_media_service(container: ContainerDep) -> MediaService:
+    return container.media
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
@@ -103,6 +108,7 @@ SitemapServiceDep = Annotated[SitemapService, Depends(get_sitemap_service)]
 VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
 ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 PreviewServiceDep = Annotated[PreviewService, Depends(get_preview_service)]
+MediaServiceDep = Annotated[MediaService, Depends(get_media_service)]
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 

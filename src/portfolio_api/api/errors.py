@@ -16,6 +16,7 @@ from portfolio_api.core.errors import (
     DomainError,
     InvalidCredentials,
     InvalidToken,
+    InvalidUpload,
     NotAuthenticated,
     NotFound,
     PasswordRejected,
@@ -41,6 +42,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], HTTPStatus], ...] = (
     (Conflict, HTTPStatus.CONFLICT),
     (PayloadTooLarge, HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
     (PasswordRejected, HTTPStatus.BAD_REQUEST),
+    (InvalidUpload, HTTPStatus.BAD_REQUEST),
 )
 _DEFAULT_MESSAGES = {
     HTTPStatus.NOT_FOUND: "The requested resource was not found",

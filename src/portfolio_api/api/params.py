@@ -53,6 +53,7 @@ PostId = Annotated[str, Depends(_item_id("postId", "Post"))]
 ProjectId = Annotated[str, Depends(_item_id("projectId", "Project"))]
 CertificationId = Annotated[str, Depends(_item_id("certificationId", "Certification"))]
 ContentId = Annotated[str, Depends(_item_id("contentId", "Item"))]
+MediaId = Annotated[str, Depends(_item_id("mediaId", "Media"))]
 Slug = Annotated[
     str,
     Depends(

@@ -10,6 +10,7 @@ from portfolio_api.api import (
     certifications,
     feeds,
     health,
+    media,
     posts,
     previews,
     projects,
@@ -20,7 +21,17 @@ V1 = "/v1"
 ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     *(
         (module.router, V1)
-        for module in (posts, projects, certifications, previews, feeds, visitors, analytics, auth)
+        for module in (
+            posts,
+            projects,
+            certifications,
+            previews,
+            feeds,
+            media,
+            visitors,
+            analytics,
+            auth,
+        )
     ),
     (health.router, ""),
 )

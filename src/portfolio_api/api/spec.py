@@ -43,6 +43,11 @@ TAGS = [
         "description": "Sign-in through Cognito: the ID token it returns is the Bearer token of "
         "every owner route. Also challenges, refresh, logout and TOTP enrolment.",
     },
+    {
+        "name": "Media",
+        "description": "The owner's images and PDFs: the browser uploads each straight to S3 "
+        "through a presigned POST, then completes it; CloudFront serves it at its `url`.",
+    },
     {"name": "Health", "description": "Liveness, and whether DynamoDB answers."},
 ]
 

@@ -135,3 +135,7 @@ class SlugTaken(Conflict):
 
 class WriteConflict(Conflict):
     """The item changed between reading and writing it. Services retry; callers rarely see it."""
+
+
+class InvalidUpload(DomainError):
+    """An uploaded file is not what its upload declared: another type, or another size."""

@@ -31,6 +31,7 @@ logger = logging.getLogger("devstack")
 FUNCTION = "ApiFunction"
 TEMPLATE = REPO_ROOT / "template.yaml"
 DEFAULT_EPHEMERAL_TABLE = "portfolio-ephemeral-local"
+DEFAULT_MEDIA_BUCKET = "portfolio-media-local"
 CORS_ORIGINS = "http://localhost:5173,http://localhost:8080,http://127.0.0.1:3000"
 DOCKER_STYLES = ("linux", "desktop")
 # Local services take any credentials; the host's real ones must not reach the container.
@@ -99,6 +100,7 @@ def function_environment(
 ) -> dict[str, str]:
     """ApiFunction's settings against make dev's stack, limited to what the template declares."""
     cognito = _on_host(state["cognitoUrl"], host=reach.host)
+    bucket = state.get("mediaBucket", DEFAULT_MEDIA_BUCKET)
     wanted = {
         "ENVIRONMENT": "local",
         "LOG_LEVEL": "DEBUG",
@@ -110,6 +112,11 @@ def function_environment(
         "COGNITO_CLIENT_ID": state["clientId"],
         "COGNITO_JWKS_URL": f"{cognito}/{state['userPoolId']}/.well-known/jwks.json",
         "CORS_ORIGINS": CORS_ORIGINS,
+        # moto's server is make dev's S3: the function reaches it through Docker's host, a
+        # browser opens the media URLs on this machine.
+        "S3_ENDPOINT_URL": cognito,
+        "MEDIA_BUCKET_NAME": bucket,
+        "MEDIA_BASE_URL": f"{state['cognitoUrl']}/{bucket}",
     }
     left_out = sorted(set(wanted) - declared)
     if left_out:

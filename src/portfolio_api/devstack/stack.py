@@ -1,4 +1,4 @@
-"""`make dev`: DynamoDB Local, moto's Cognito and uvicorn, up together and down together."""
+"""`make dev`: DynamoDB Local, moto (Cognito, S3 for media) and uvicorn, up and down together."""
 
 import contextlib
 import fcntl
@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from portfolio_api.config import DEFAULT_CORS_ORIGINS
 from portfolio_api.devstack import REPO_ROOT
 from portfolio_api.devstack.cognito import LocalUserPool, MotoServer, bootstrap_owner_pool
 from portfolio_api.devstack.dynamodb_local import DynamoDBLocal, local_dynamodb_client
+from portfolio_api.devstack.media import create_media_bucket, public_base_url, s3_client
 from portfolio_api.devstack.processes import (
     GaveUp,
     RestartPolicy,
@@ -66,6 +68,8 @@ class StackOptions:
     region: str = "us-east-1"
     table_name: str = "portfolio-local"
     ephemeral_table_name: str = "portfolio-ephemeral-local"
+    media_bucket: str = "portfolio-media-local"
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     owner_email: str = DEFAULT_OWNER_EMAIL
     owner_password: str = DEFAULT_OWNER_PASSWORD
     owner_name: str = "Portfolio Owner"
@@ -87,12 +91,18 @@ class StackOptions:
             region=env.get("AWS_REGION", cls.region),
             table_name=env.get("DYNAMODB_TABLE_NAME", cls.table_name),
             ephemeral_table_name=env.get("DYNAMODB_EPHEMERAL_TABLE_NAME", cls.ephemeral_table_name),
+            media_bucket=env.get("MEDIA_BUCKET_NAME", cls.media_bucket),
+            cors_origins=_origins(env.get("CORS_ORIGINS")) or DEFAULT_CORS_ORIGINS,
             owner_email=env.get("OWNER_EMAIL", cls.owner_email),
             owner_password=env.get("OWNER_PASSWORD", cls.owner_password),
             owner_name=env.get("OWNER_NAME", cls.owner_name),
             owner_group=env.get("OWNER_GROUP", cls.owner_group),
             ready_file=ready_file,
         )
+
+
+def _origins(raw: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (raw or "").split(",") if part.strip())
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -162,7 +172,7 @@ def _exclusive(data_dir: Path) -> Iterator[None]:
 
 
 def app_environment(
-    options: StackOptions, *, dynamodb_url: str, pool: LocalUserPool
+    options: StackOptions, *, dynamodb_url: str, pool: LocalUserPool, s3_url: str
 ) -> dict[str, str]:
     """The app's settings for this stack. Real AWS credentials and profiles never reach it."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
@@ -180,6 +190,10 @@ def app_environment(
         COGNITO_ENDPOINT_URL=pool.endpoint_url,
         COGNITO_JWKS_URL=pool.jwks_url,
         OWNER_GROUP=options.owner_group,
+        # moto's server, on the Cognito port, stands in for S3 and CloudFront both.
+        MEDIA_BUCKET_NAME=options.media_bucket,
+        MEDIA_BASE_URL=public_base_url(endpoint_url=s3_url, bucket=options.media_bucket),
+        S3_ENDPOINT_URL=s3_url,
     )
     # A person reads this log: one line per event, not JSON. Business metrics are CloudWatch's
     # (EMF lines), nobody's at a terminal. A LOG_FORMAT or POWERTOOLS_METRICS_DISABLED of the
@@ -217,7 +231,15 @@ def run_stack(options: StackOptions) -> int:
             owner_name=options.owner_name,
             owner_group=options.owner_group,
         )
-        env = app_environment(options, dynamodb_url=dynamodb.endpoint_url, pool=pool)
+        create_media_bucket(
+            s3_client(endpoint_url=moto.endpoint_url, region=options.region),
+            bucket=options.media_bucket,
+            region=options.region,
+            origins=options.cors_origins,
+        )
+        env = app_environment(
+            options, dynamodb_url=dynamodb.endpoint_url, pool=pool, s3_url=moto.endpoint_url
+        )
         api = stack.enter_context(
             # No access log: uvicorn's names each client's IP address, which is never logged.
             ApiServer(
@@ -302,6 +324,7 @@ def _announce(
         "  API       %(api)s  (Swagger UI: %(api)s/docs)\n"
         "  DynamoDB  %(ddb)s  tables %(table)s and %(ephemeral)s, %(storage)s\n"
         "  Cognito   %(cognito)s  pool %(pool)s, client %(client)s\n"
+        "  S3        %(cognito)s  bucket %(bucket)s (media at %(cognito)s/%(bucket)s/media/…)\n"
         "  Owner     %(email)s / %(password)s\n\n"
         "Sign in:\n  curl -s -X POST %(api)s/v1/auth/login -H 'Content-Type: application/json' "
         "-d '%(body)s'\n\nCtrl-C stops everything.\n",
@@ -314,6 +337,7 @@ def _announce(
             "cognito": pool.endpoint_url,
             "pool": pool.user_pool_id,
             "client": pool.client_id,
+            "bucket": options.media_bucket,
             "email": options.owner_email,
             "password": options.owner_password,
             "body": body,
@@ -341,6 +365,7 @@ def _write_ready_file(
         "userPoolId": pool.user_pool_id,
         "clientId": pool.client_id,
         "region": pool.region,
+        "mediaBucket": options.media_bucket,
         "ownerEmail": options.owner_email,
     }
     temporary = path.with_suffix(".tmp")

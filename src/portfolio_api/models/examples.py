@@ -47,6 +47,7 @@ from portfolio_api.models.certifications import (
 from portfolio_api.models.content import PublishRequest
 from portfolio_api.models.errors import ErrorResponse
 from portfolio_api.models.health import HealthResponse
+from portfolio_api.models.media import Media, MediaList, PresignedPost, UploadRequest, UploadTicket
 from portfolio_api.models.posts import CategoryList, PostCreate, PostList, PostPublic, PostUpdate
 from portfolio_api.models.previews import (
     CertificationPreview,
@@ -137,6 +138,31 @@ _DRAFT_POST = {**_POST, "status": "draft", "publishedAt": ""}
 _DAY = {"date": "Nov 24", "visitors": 45, "day": "2026-11-24"}
 _MONTH = {"month": "Nov", "visitors": 850, "yearMonth": "2026-11"}
 _TOP = {"contentId": _POST["id"], "views": 150, "title": _POST["title"]}
+_MEDIA_ID = "01jdz3r5s6t7v8w9x0y1z2a3bc"
+_UPLOAD_FORM = {
+    "url": "https://portfolio-media-prod.s3.amazonaws.com/",
+    "fields": {
+        "Content-Type": "image/png",
+        "x-amz-meta-declared-type": "image/png",
+        "x-amz-meta-declared-size": "48213",
+        "x-amz-meta-filename": "architecture.png",
+        "key": f"uploads/{_MEDIA_ID}",
+        "x-amz-algorithm": "AWS4-HMAC-SHA256",
+        "x-amz-credential": "ASIAEXAMPLE/20261124/us-east-1/s3/aws4_request",
+        "x-amz-date": "20261124T080000Z",
+        "x-amz-security-token": "IQoJb3JpZ2luX2VjEXAMPLE",
+        "policy": "eyJleHBpcmF0aW9uIjogIjIwMjYtMTEtMjRUMDg6MTU6MDBaIn0=",
+        "x-amz-signature": "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    },
+}
+_MEDIA = {
+    "mediaId": _MEDIA_ID,
+    "url": f"https://d1234abcd.cloudfront.net/media/{_MEDIA_ID}.png",
+    "filename": "architecture.png",
+    "contentType": "image/png",
+    "size": 48213,
+    "createdAt": "2026-11-24T08:01:12Z",
+}
 
 EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     LoginRequest: {"email": "owner@example.com", "password": "correct-horse-battery-staple"},
@@ -222,6 +248,11 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
         "certifications": [],
     },
     TotalViews: {"totalViews": 5234},
+    UploadRequest: {"filename": "architecture.png", "contentType": "image/png", "size": 48213},
+    PresignedPost: _UPLOAD_FORM,
+    UploadTicket: {"mediaId": _MEDIA_ID, "upload": _UPLOAD_FORM, "url": _MEDIA["url"]},
+    Media: _MEDIA,
+    MediaList: {"media": [_MEDIA], "limit": 20, "offset": 0, "nextOffset": None},
     HealthResponse: {"status": "ok", "dynamodb": "ok", "environment": "prod", "version": "0.1.0"},
     ErrorResponse: {
         "error": "Not Found",

@@ -15,6 +15,7 @@ from portfolio_api.core.errors import DependencyUnavailable
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
 
 UNREACHABLE: tuple[type[Exception], ...] = (BotoConnectionError, HTTPClientError)
 DYNAMODB_THROTTLED = frozenset(
@@ -46,6 +47,21 @@ def create_cognito_client(settings: Settings) -> "CognitoIdentityProviderClient"
         region_name=settings.cognito_pool_region,
         endpoint_url=settings.cognito_endpoint_url,
         config=_CLIENT_CONFIG,
+    )
+
+
+def create_s3_client(settings: Settings) -> "S3Client":
+    """SigV4 (presigned POSTs need it); path-style on another endpoint, such as moto's server,
+    whose host names no bucket."""
+    addressing = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": "path" if settings.s3_endpoint_url else "virtual"},
+    )
+    return boto3.client(
+        "s3",
+        region_name=settings.aws_region,
+        endpoint_url=settings.s3_endpoint_url,
+        config=_CLIENT_CONFIG.merge(addressing),
     )
 
 
