@@ -83,11 +83,21 @@ def _seen(http: httpx.Client, kind: ContentKind, item: dict[str, Any]) -> dict[s
         "by id": http.get(f"{kind.path}/{item['id']}").status_code,
         "stats": item["id"] in stats,
         "track": track_view(http, kind, item["id"], browser(1)).status_code,
+        "sitemap": _page_of(kind, item) in http.get("/v1/sitemap.xml").text,
     }
     if kind is POSTS:
         seen["by slug"] = http.get(f"{kind.path}/slug/{item['slug']}").status_code
         seen["categories"] = http.get("/v1/blog/categories").json()["categories"]
+        seen["feed"] = _page_of(kind, item) in http.get("/v1/blog/rss.xml").text
+        seen["tag feed"] = _page_of(kind, item) in http.get(
+            f"/v1/blog/tags/{item['tags'][0]}/rss.xml"
+        ).text
     return seen
+
+
+def _page_of(kind: ContentKind, item: dict[str, Any]) -> str:
+    """The item's page on the site, as feeds and the sitemap link to it (the default patterns)."""
+    return f"/blog/{item['slug']}" if kind is POSTS else f"/{kind.path.split('/')[-1]}/{item['id']}"
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.items_field)
@@ -107,14 +117,14 @@ def test_a_scheduled_item_appears_on_every_read_path_when_its_time_comes(
     after = _seen(stopped_api, kind, item)
     # THEN it was nowhere before, its view not counted, and everywhere after
     hidden: dict[str, object] = {
-        "listed": False, "total": 0, "by id": 404, "stats": False, "track": 404
+        "listed": False, "total": 0, "by id": 404, "stats": False, "track": 404, "sitemap": False
     }  # fmt: skip
     shown: dict[str, object] = {
-        "listed": True, "total": 1, "by id": 200, "stats": True, "track": 200
+        "listed": True, "total": 1, "by id": 200, "stats": True, "track": 200, "sitemap": True
     }  # fmt: skip
     if kind is POSTS:
-        hidden |= {"by slug": 404, "categories": []}
-        shown |= {"by slug": 200, "categories": ["Launches"]}
+        hidden |= {"by slug": 404, "categories": [], "feed": False, "tag feed": False}
+        shown |= {"by slug": 200, "categories": ["Launches"], "feed": True, "tag feed": True}
     assert before == hidden
     assert after == shown
 
