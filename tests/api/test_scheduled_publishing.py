@@ -89,9 +89,9 @@ def _seen(http: httpx.Client, kind: ContentKind, item: dict[str, Any]) -> dict[s
         seen["by slug"] = http.get(f"{kind.path}/slug/{item['slug']}").status_code
         seen["categories"] = http.get("/v1/blog/categories").json()["categories"]
         seen["feed"] = _page_of(kind, item) in http.get("/v1/blog/rss.xml").text
-        seen["tag feed"] = _page_of(kind, item) in http.get(
-            f"/v1/blog/tags/{item['tags'][0]}/rss.xml"
-        ).text
+        seen["tag feed"] = (
+            _page_of(kind, item) in http.get(f"/v1/blog/tags/{item['tags'][0]}/rss.xml").text
+        )
     return seen
 
 
