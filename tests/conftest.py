@@ -34,6 +34,7 @@ from portfolio_api.devstack.table_spec import (
     load_table_spec,
 )
 from portfolio_api.factory import create_app
+from portfolio_api.repositories.aws import create_dynamodb_client
 from tests.helpers.app import serve, settings_for
 from tests.helpers.aws import REGION, Backend, dynamodb_client, scans_forbidden
 from tests.helpers.clock import FakeClock, FastForwardClock
@@ -41,6 +42,7 @@ from tests.helpers.cognito import Account, UserPoolFixture, pool_state, sign_in
 from tests.helpers.content import Callers
 from tests.helpers.lambda_events import closing_mangums_loop
 from tests.helpers.no_servers import servers_refused
+from tests.helpers.reader import Reader
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -302,6 +304,16 @@ def stopped_api(settings: Settings, stopped_clock: FakeClock) -> Iterator[httpx.
     app = create_app(settings=lenient, container=build_container(lenient, clock=stopped_clock))
     with serve(app) as client:
         yield client
+
+
+@pytest.fixture
+def reader(settings: Settings, clock: FastForwardClock) -> Iterator[Reader]:
+    """Reads by a warm app of their own, on `clock`, its DynamoDB calls recorded; writes go
+    through `api`, as another Lambda's would."""
+    client = create_dynamodb_client(settings)
+    container = build_container(settings, dynamodb=client, clock=clock)
+    with serve(create_app(settings=settings, container=container)) as http:
+        yield Reader(http=http, client=client, clock=clock)
 
 
 @pytest.fixture

@@ -5,59 +5,23 @@ and on a clock the test moves past the settling time; writes go through `api`, a
 Lambda's would, so a warm reader must notice them through the generation alone.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
 from portfolio_api.config import Settings
-from portfolio_api.container import build_container
-from portfolio_api.factory import create_app
-from portfolio_api.repositories.aws import create_dynamodb_client
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import PROJECTS as KIND_PROJECTS
-from tests.helpers.app import serve
-from tests.helpers.clock import FastForwardClock
 from tests.helpers.concurrency import at_once
 from tests.helpers.content import CERTIFICATIONS, KINDS, POSTS, PROJECTS, Callers, ContentKind
-from tests.helpers.in_process import recorded_calls
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from tests.helpers.reader import ONE_GET, Reader
 
 PUBLIC = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE = "private, no-store"
-# Past the five seconds a page built after a write waits before it stands for its generation.
-SETTLED = 6
-ONE_GET = ["GetItem"]
 # The field each kind's update changes, visible in its list.
 CHANGED_FIELD = {"posts": "excerpt", "projects": "description", "certifications": "description"}
-
-
-@dataclass(frozen=True)
-class Reader:
-    http: httpx.Client
-    client: "DynamoDBClient"
-    clock: FastForwardClock
-
-    def settle(self) -> None:
-        self.clock.sleep(SETTLED)
-
-    def get(self, path: str, **headers: str) -> tuple[httpx.Response, list[str]]:
-        """The answer, and the DynamoDB operations the app made for it."""
-        with recorded_calls(self.client) as calls:
-            response = self.http.get(path, headers=headers)
-        return response, calls.operations
-
-
-@pytest.fixture
-def reader(settings: Settings, clock: FastForwardClock) -> Iterator[Reader]:
-    client = create_dynamodb_client(settings)
-    container = build_container(settings, dynamodb=client, clock=clock)
-    with serve(create_app(settings=settings, container=container)) as http:
-        yield Reader(http=http, client=client, clock=clock)
 
 
 def _ids(response: httpx.Response, kind: ContentKind) -> list[str]:

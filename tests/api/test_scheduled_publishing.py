@@ -5,52 +5,19 @@ The owner writes through `api` (the real clock); anonymous reads go to an app of
 turns a scheduled item visible is the clock alone, never a cron.
 """
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import pytest
 
-from portfolio_api.config import Settings
-from portfolio_api.container import build_container
 from portfolio_api.core.clock import iso_utc
-from portfolio_api.factory import create_app
-from portfolio_api.repositories.aws import create_dynamodb_client
-from tests.helpers.app import serve
-from tests.helpers.clock import FakeClock, FastForwardClock
+from tests.helpers.clock import FakeClock
 from tests.helpers.content import KINDS, POSTS, Callers, ContentKind
-from tests.helpers.in_process import recorded_calls
+from tests.helpers.reader import ONE_GET, SETTLED, Reader
 from tests.helpers.visitors import browser, track_view
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-
 AHEAD = 60  # seconds between the publication and the time it is scheduled for
-SETTLED = 6  # past the five seconds a page built after a write waits to stand for its generation
-ONE_GET = ["GetItem"]
-
-
-@dataclass(frozen=True)
-class Reader:
-    http: httpx.Client
-    client: "DynamoDBClient"
-    clock: FastForwardClock
-
-    def get(self, path: str, **headers: str) -> tuple[httpx.Response, list[str]]:
-        """The answer, and the DynamoDB operations the app made for it."""
-        with recorded_calls(self.client) as calls:
-            response = self.http.get(path, headers=headers)
-        return response, calls.operations
-
-
-@pytest.fixture
-def reader(settings: Settings, clock: FastForwardClock) -> Iterator[Reader]:
-    client = create_dynamodb_client(settings)
-    container = build_container(settings, dynamodb=client, clock=clock)
-    with serve(create_app(settings=settings, container=container)) as http:
-        yield Reader(http=http, client=client, clock=clock)
 
 
 def _later(seconds: int = AHEAD) -> str:
