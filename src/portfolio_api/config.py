@@ -59,6 +59,15 @@ class Settings(BaseSettings):
 
     # Raise it, never lower it: reads sum shards 0..N-1, so counts in higher shards would vanish.
     counter_shards: int = Field(default=20, ge=1, le=100)
+    # The site's own address: a referrer on its host counts as direct.
+    site_url: NonEmpty = "https://patrickcmd.dev"
+    # Distinct keys (referrers, paths, browsers...) one day's item of a dimension keeps, per
+    # shard; the rest counts as "other". Bounds each item (a few KB) and so a tracked call's WCU.
+    stats_keys_per_day: int = Field(default=30, ge=1, le=200)
+    # Pageviews one visitor may add a day: past it a call is tracked: false and adds nothing.
+    pageviews_per_visitor: int = Field(default=50, ge=1, le=1000)
+    # Days the daily aggregates (pageviews, views by type, dimensions) are kept: TTL.
+    analytics_retention_days: int = Field(default=730, ge=1, le=3650)
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts the header not at all.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
@@ -77,6 +86,16 @@ class Settings(BaseSettings):
         for origin in origins:
             _require_http_url(origin, allow_path=False)
         return origins
+
+    @field_validator("site_url")
+    @classmethod
+    def _check_site(cls, value: str) -> str:
+        _require_http_url(value, allow_path=True)
+        return value
+
+    @property
+    def site_host(self) -> str:
+        return urlsplit(self.site_url).hostname or ""
 
     @field_validator("dynamodb_endpoint_url", "cognito_endpoint_url", "cognito_jwks_url")
     @classmethod

@@ -22,7 +22,9 @@ from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
 from portfolio_api.repositories.sign_in_attempts import SignInAttempts
+from portfolio_api.repositories.stats import DailyStats
 from portfolio_api.repositories.views import ViewCounters
+from portfolio_api.services.audience import AudienceService
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
 from portfolio_api.services.health import HealthService
@@ -49,6 +51,7 @@ class Container:
     certifications: ContentService[Certification]
     visitors: VisitorService
     views: ViewService
+    audience: AudienceService
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +130,14 @@ def build_container(
         ephemeral_table_name=storage.ephemeral,
         shards=settings.counter_shards,
         views=storage.views,
+        stats=DailyStats(
+            client=client,
+            table_name=storage.table,
+            shards=settings.counter_shards,
+            cap=settings.stats_keys_per_day,
+        ),
+        pageviews_per_visitor=settings.pageviews_per_visitor,
+        retention_days=settings.analytics_retention_days,
         content=content.by_type(),
         clock=clock,
     )
@@ -148,7 +159,14 @@ def build_container(
         posts=posts,
         projects=projects,
         certifications=certifications,
-        visitors=VisitorService(counts=counts, identities=identities, clock=clock, metrics=metrics),
+        visitors=VisitorService(
+            counts=counts,
+            identities=identities,
+            clock=clock,
+            metrics=metrics,
+            site_host=settings.site_host,
+        ),
+        audience=AudienceService(counts=counts, clock=clock),
         views=ViewService(
             counts=counts,
             counters=storage.views,

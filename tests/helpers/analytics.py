@@ -10,6 +10,7 @@ from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChe
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
 from portfolio_api.repositories.salts import SaltRepository
+from portfolio_api.repositories.stats import DailyStats
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.identities import VisitorIdentities
 from portfolio_api.services.visitors import VisitorService
@@ -49,7 +50,13 @@ class Analytics:
 
 
 def analytics_on(
-    backend: Backend, *, clock: FakeClock, shards: int = 4, metrics: MetricsSink | None = None
+    backend: Backend,
+    *,
+    clock: FakeClock,
+    shards: int = 4,
+    metrics: MetricsSink | None = None,
+    stats_cap: int = 30,
+    pageviews_per_visitor: int = 50,
 ) -> Analytics:
     client, table, ephemeral = backend
     counters = ViewCounters(client=client, table_name=table)
@@ -71,6 +78,9 @@ def analytics_on(
         ephemeral_table_name=ephemeral,
         shards=shards,
         views=counters,
+        stats=DailyStats(client=client, table_name=table, shards=shards, cap=stats_cap),
+        pageviews_per_visitor=pageviews_per_visitor,
+        retention_days=730,
         content=content,
         clock=clock,
     )
@@ -81,6 +91,7 @@ def analytics_on(
         identities=identities,
         clock=clock,
         metrics=metrics or BusinessMetrics(environment="test", enabled=False),
+        site_host="patrickcmd.dev",
     )
     return Analytics(
         posts=posts,

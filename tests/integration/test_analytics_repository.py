@@ -35,6 +35,7 @@ def _view(content_id: str, visitor: str = "v1") -> View:
         visitor=visitor,
         content_type=ContentType.BLOG,
         content_id=content_id,
+        day="2026-11-26",
         now=NOON,
         expires_at=MIDNIGHT,
     )

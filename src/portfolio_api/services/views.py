@@ -60,6 +60,7 @@ class ViewService:
             visitor=self._identities.of(signal=signal, today=today),
             content_type=content_type,
             content_id=content_id,
+            day=today.key,
             now=today.now,
             expires_at=today.midnight,
         )
