@@ -18,6 +18,7 @@ from portfolio_api.container import build_container
 from portfolio_api.factory import create_app
 from tests.helpers.app import serve
 from tests.helpers.clock import FakeClock
+from tests.helpers.concurrency import at_once
 from tests.helpers.content import POSTS, PROJECTS, Callers
 from tests.helpers.visitors import BROWSER_AGENTS, browser
 
@@ -334,3 +335,61 @@ def test_two_full_years_are_one_export(api: httpx.Client, callers: Callers) -> N
     # THEN every day has its row
     assert response.status_code == 200
     assert len(response.text.splitlines()) == 1 + 731
+
+
+@pytest.fixture
+def raced_api(settings: Settings, stopped_clock: FakeClock) -> Iterator[httpx.Client]:
+    """The default shards (races spread over them), and one trusted proxy hop."""
+    tuned = settings.model_copy(update={"token_leeway_seconds": 300, "trusted_proxy_hops": 1})
+    app = create_app(settings=tuned, container=build_container(tuned, clock=stopped_clock))
+    with serve(app) as client:
+        yield client
+
+
+def _raced_track(api: httpx.Client, headers: dict[str, str], body: object) -> httpx.Response:
+    """A client per call: a connection of its own, as separate browsers have."""
+    with httpx.Client(base_url=api.base_url, timeout=60) as client:
+        return client.post("/v1/visitors/track", json=body, headers=headers)
+
+
+def _today(api: httpx.Client, callers: Callers) -> tuple[int, int]:
+    day = api.get("/v1/visitors/trends/daily?days=1", headers=callers.owner).json()["trends"][0]
+    return day["visitors"], day["pageviews"]
+
+
+def test_200_distinct_visitors_with_pages_at_once_add_exactly_200_of_each(
+    raced_api: httpx.Client, callers: Callers
+) -> None:
+    # WHEN 200 visitors, each from its own address, track a page at the same moment
+    responses = at_once(
+        200,
+        lambda n: _raced_track(
+            raced_api,
+            guest(n),
+            {"url": f"{SITE}/blog/p{n % 40}", "referrer": f"https://r{n % 50}.example/"},
+        ),
+    )
+    # THEN each counted a visitor and a pageview, once
+    assert {response.status_code for response in responses} == {200}
+    assert sum(response.json()["tracked"] for response in responses) == 200
+    assert _today(raced_api, callers) == (200, 200)
+    # AND the dimensions add up to the same 200, whatever folded into "other"
+    referrers = read(raced_api, callers, "sources", limit=100)["referrers"]
+    pages = read(raced_api, callers, "pages", limit=100)["pages"]
+    assert sum(entry["visitors"] for entry in referrers) == 200
+    assert sum(page["pageviews"] for page in pages) == sum(page["visitors"] for page in pages)
+    assert sum(page["pageviews"] for page in pages) == 200
+
+
+def test_one_visitors_pages_at_once_add_one_visitor_and_a_pageview_each(
+    raced_api: httpx.Client, callers: Callers
+) -> None:
+    # WHEN one visitor's page loads arrive 10 at the same moment
+    responses = at_once(
+        10, lambda n: _raced_track(raced_api, guest(1), {"url": f"{SITE}/p{n % 2}"})
+    )
+    # THEN one visitor was counted, and each answered call one pageview
+    answered = [response for response in responses if response.status_code == 200]
+    assert sum(response.json()["tracked"] for response in answered) == 1
+    assert _today(raced_api, callers) == (1, len(answered))
+    assert {response.status_code for response in responses} <= {200, 503}

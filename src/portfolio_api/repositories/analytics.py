@@ -73,6 +73,8 @@ class _Progress:
     first_of_day: bool = True
     new_page: bool = True
     folded: set[Dimension] = field(default_factory=set)
+    shard: int = 0
+    keep_shard: bool = False
 
 
 class ContentChecks(Protocol):
@@ -129,14 +131,19 @@ class AnalyticsRepository:
         progress = _Progress()
 
         def steps() -> list[Step]:
-            shard = secrets.randbelow(self._shards)
+            # A fold names a full item of this shard: the retry after a refusal keeps it; one
+            # after a collision moves on, as every collided transaction does.
+            shard = progress.shard if progress.keep_shard else secrets.randbelow(self._shards)
+            progress.shard, progress.keep_shard = shard, False
             if progress.first_of_day:
                 return self._first_visit(visit, shard=shard, progress=progress)
             return self._pageview(visit, shard=shard, progress=progress)
 
         def refused(refusal: Refused) -> Outcome | None:
+            progress.keep_shard = True
             dimension = step_dimension(refusal.step)
             if dimension is not None:
+                self._stats.learn(full=refusal.current)
                 progress.folded.add(dimension)
             elif refusal.step == SEEN and visit.page is not None and progress.first_of_day:
                 progress.first_of_day = False
@@ -189,9 +196,13 @@ class AnalyticsRepository:
     def _count(
         self, visit: Visit, dimension: Dimension, name: str, *, shard: int, progress: _Progress
     ) -> Step:
+        if dimension in progress.folded:
+            name = OTHER
+        else:
+            name = self._stats.name_for(dimension=dimension, name=name, shard=shard, day=visit.day)
         return self._stats.count(
             dimension=dimension,
-            name=OTHER if dimension in progress.folded else name,
+            name=name,
             shard=shard,
             day=visit.day,
             kept_until=self._kept_until(visit.day),
@@ -266,12 +277,18 @@ class AnalyticsRepository:
         )
         return sum(int(item["count"]["N"]) for item in items)
 
-    def series(
-        self, *, counter: Counter, first: str, last: str, attribute: str = "count"
-    ) -> dict[str, int]:
-        """Counts by period from `first` to `last` (inclusive): one Query per shard.
-        `attribute`: which number of the items (VIEWS#DAY holds one per content type)."""
-        totals: dict[str, int] = {}
+    def series(self, *, counter: Counter, first: str, last: str) -> dict[str, int]:
+        """Counts by period from `first` to `last` (inclusive): one Query per shard."""
+        return self.series_of(counter=counter, first=first, last=last, attributes=("count",))[
+            "count"
+        ]
+
+    def series_of(
+        self, *, counter: Counter, first: str, last: str, attributes: tuple[str, ...]
+    ) -> dict[str, dict[str, int]]:
+        """Each of the items' `attributes` by period (VIEWS#DAY holds one number per content
+        type): still one Query per shard, whatever the number of attributes."""
+        totals: dict[str, dict[str, int]] = {attribute: {} for attribute in attributes}
         for shard in range(self._shards):
             items = query_items(
                 self._client,
@@ -287,9 +304,11 @@ class AnalyticsRepository:
                 },
             )
             for item in items:
-                period = item[SK]["S"]
-                if attribute in item:
-                    totals[period] = totals.get(period, 0) + int(item[attribute]["N"])
+                for attribute in attributes:
+                    if attribute in item:
+                        counts = totals[attribute]
+                        period = item[SK]["S"]
+                        counts[period] = counts.get(period, 0) + int(item[attribute]["N"])
         return totals
 
     def ranked(self, *, dimension: Dimension, first: str, last: str) -> dict[str, int]:

@@ -5,7 +5,9 @@ Item: PK `STATS#<dimension>#<shard>`, SK `<YYYY-MM-DD>`; one number attribute pe
 string set of an 8-character digest per key, whose size is the item's distinct keys;
 `expiresAt`, the day plus the retention (TTL). A key beyond `cap` distinct keys a day is refused
 by the step's condition, and the caller counts it under `other` instead: no item grows past
-`cap` keys of bounded length, however many a visitor invents.
+`cap` keys of bounded length, however many a visitor invents. A full item never takes a new
+key again that day, so the item a refusal hands back (`learn`) tells this container which
+names to send as `other` at once, without one refused transaction per call.
 """
 
 import hashlib
@@ -48,6 +50,9 @@ class DailyStats:
         self._table = table_name
         self._shards = shards
         self._cap = cap
+        # (PK, SK) of today's full items -> the names they hold. Only ever today's: at most
+        # dimensions x shards entries of `cap` short names.
+        self._full: dict[tuple[str, str], frozenset[str]] = {}
 
     @staticmethod
     def _key(dimension: Dimension, shard: int, day: str) -> Item:
@@ -81,6 +86,22 @@ class DailyStats:
             )
         update["UpdateExpression"] = f"ADD {', '.join(adds)} SET {', '.join(sets)}"
         return Step(STEP_PREFIX + dimension, {"Update": update})
+
+    def name_for(self, *, dimension: Dimension, name: str, shard: int, day: str) -> str:
+        """`name`, or `other` where the item is known to be full without it."""
+        item = self._key(dimension, shard, day)
+        held = self._full.get((item[PK]["S"], item[SK]["S"]))
+        return OTHER if held is not None and name not in held else name
+
+    def learn(self, *, full: Item | None) -> None:
+        """Remembers the names a full item holds (the item a refused step handed back)."""
+        if full is None or PK not in full or SK not in full:
+            return
+        day = full[SK].get("S", "")
+        names = frozenset(a.removeprefix(KEY_PREFIX) for a in full if a.startswith(KEY_PREFIX))
+        kept = {slot: held for slot, held in self._full.items() if slot[1] == day}
+        kept[(full[PK].get("S", ""), day)] = names
+        self._full = kept
 
     def totals(self, *, dimension: Dimension, first: str, last: str) -> dict[str, int]:
         """Each key's count from day `first` to `last` (inclusive): one Query per shard."""

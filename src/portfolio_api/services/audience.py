@@ -83,10 +83,8 @@ class AudienceService:
         span = {"first": day_key(first), "last": day_key(last)}
         visitors = self._counts.series(counter=Counter.VISITS_BY_DAY, **span)
         pageviews = self._counts.series(counter=Counter.PAGEVIEWS_BY_DAY, **span)
-        views = {
-            kind: self._counts.series(counter=Counter.VIEWS_BY_DAY, attribute=kind.value, **span)
-            for kind in ContentType
-        }
+        kinds = tuple(kind.value for kind in ContentType)
+        views = self._counts.series_of(counter=Counter.VIEWS_BY_DAY, attributes=kinds, **span)
         rows = []
         for offset in range((last - first).days + 1):
             day = day_key(first + timedelta(days=offset))
@@ -95,9 +93,9 @@ class AudienceService:
                     date=day,
                     visitors=visitors.get(day, 0),
                     pageviews=pageviews.get(day, 0),
-                    blog_views=views[ContentType.BLOG].get(day, 0),
-                    project_views=views[ContentType.PROJECT].get(day, 0),
-                    certification_views=views[ContentType.CERTIFICATION].get(day, 0),
+                    blog_views=views[ContentType.BLOG.value].get(day, 0),
+                    project_views=views[ContentType.PROJECT.value].get(day, 0),
+                    certification_views=views[ContentType.CERTIFICATION.value].get(day, 0),
                 )
             )
         return DailyExport(rows=rows)
