@@ -54,6 +54,7 @@ def test_cloudfronts_country_header_is_taken_when_it_is_two_letters(
         ("https://patrickcmd.dev/a/../../b//", Page(path="/b")),
         ("https://patrickcmd.dev/caf%C3%A9", Page(path="/café")),
         ("/relative/page", Page(path="/relative/page")),
+        ("https://x.dev/a%00b%E2%80%AEc?utm_source=x%0Ay", Page(path="/abc", utm_source="xy")),
         (
             "https://x.dev/?utm_source=News%20Letter&utm_medium=Email&utm_campaign=Launch&utm_term=k",
             Page(path="/", utm_source="news letter", utm_medium="email", utm_campaign="launch"),

@@ -30,7 +30,7 @@ def page_of(url: str) -> Page:
     """The path (decoded, `.` and `..` resolved, no trailing slash, at most 110 characters)
     and the first value of each UTM tag, lowercased and trimmed."""
     parts = urlsplit(url.strip())
-    path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
+    path = posixpath.normpath("/" + _printable(unquote(parts.path)).lstrip("/"))
     path = "/" if path in ("/", "//") else path.rstrip("/")
     tags = parse_qs(parts.query, max_num_fields=50)
     found = {name: _tag(tags.get(name)) for name in UTM}
@@ -40,8 +40,13 @@ def page_of(url: str) -> Page:
 def _tag(values: list[str] | None) -> str | None:
     if not values:
         return None
-    tag = " ".join(values[0].split()).lower()[:MAX_TAG_LENGTH]
+    tag = " ".join(_printable(values[0]).split()).lower()[:MAX_TAG_LENGTH]
     return tag or None
+
+
+def _printable(text: str) -> str:
+    """Decoding may bring back what the body's rules refused (`%00`, `%E2%80%AE`): dropped."""
+    return "".join(character for character in text if character.isprintable())
 
 
 def source_of(referrer: str | None, *, own_host: str) -> str:
