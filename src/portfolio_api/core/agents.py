@@ -6,8 +6,6 @@ never stored, only these three families, each from a short list a person reads.
 
 from dataclasses import dataclass
 
-import ua_parser
-
 MAX_FAMILY_LENGTH = 50
 OTHER = "Other"
 _MOBILE_OS = frozenset({"iOS", "Android", "Windows Phone", "BlackBerry OS", "KaiOS", "Tizen"})
@@ -22,6 +20,10 @@ class Software:
 
 
 def software_of(user_agent: str) -> Software:
+    # Imported on the first tracked call, not at start: its import and rules took 0.26 s here,
+    # which every cold start would pay, reads included.
+    import ua_parser  # noqa: PLC0415
+
     parsed = ua_parser.parse(user_agent).with_defaults()
     os = _family(parsed.os.family)
     return Software(
