@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 import pytest
 from botocore.exceptions import ClientError
 
-from portfolio_api.models.analytics import ContentType, Counter, Outcome, View, Visit, VisitorSignal
+from portfolio_api.models.analytics import (
+    ContentType,
+    Counter,
+    Dimension,
+    Outcome,
+    View,
+    Visit,
+    VisitorSignal,
+)
 from portfolio_api.models.content import Status
 from tests.helpers.analytics import SIGNAL, Analytics, analytics_on
 from tests.helpers.aws import Backend
@@ -214,3 +222,35 @@ def test_a_lapsed_salt_is_deleted_by_the_first_request_of_a_later_day(
     assert not salt_of("2026-11-26")
     assert salt_of("2026-11-27")
     assert salt_of("2026-11-28")
+
+
+def test_a_days_aggregates_carry_the_retention_as_their_ttl(
+    analytics: Analytics, any_dynamodb: Backend
+) -> None:
+    # WHEN a visit with a page is recorded on 2026-11-26, then a view
+    visit = _visit("a")
+    with_page = Visit(
+        visitor=visit.visitor,
+        day=visit.day,
+        month=visit.month,
+        now=visit.now,
+        expires_at=visit.expires_at,
+        page="/blog/x",
+    )
+    assert analytics.counts.record_visit(visit=with_page) is Outcome.COUNTED
+    # THEN the day's page item, on whichever shard it went, lapses 730 days after its day
+    lapses = int(datetime(2028, 11, 25, tzinfo=UTC).timestamp())
+    items = [
+        any_dynamodb.client.get_item(
+            TableName=any_dynamodb.table,
+            Key={"PK": {"S": f"STATS#PAGE#VIEWS#{shard}"}, "SK": {"S": "2026-11-26"}},
+        ).get("Item")
+        for shard in range(4)
+    ]
+    [item] = [item for item in items if item]
+    assert item["expiresAt"] == {"N": str(lapses)}
+    assert item["k:/blog/x"] == {"N": "1"}
+    # AND the ranking reads it back
+    assert analytics.counts.ranked(
+        dimension=Dimension.PAGE_VIEWS, first="2026-11-01", last="2026-11-30"
+    ) == {"/blog/x": 1}
