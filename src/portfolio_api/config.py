@@ -67,11 +67,19 @@ class Settings(BaseSettings):
 
     # Raise it, never lower it: reads sum shards 0..N-1, so counts in higher shards would vanish.
     counter_shards: int = Field(default=20, ge=1, le=100)
+    # Distinct keys (referrers, paths, browsers...) one day's item of a dimension keeps, per
+    # shard; the rest counts as "other". Bounds each item (a few KB) and so a tracked call's WCU.
+    stats_keys_per_day: int = Field(default=30, ge=1, le=200)
+    # Pageviews one visitor may add a day: past it a call is tracked: false and adds nothing.
+    pageviews_per_visitor: int = Field(default=50, ge=1, le=1000)
+    # Days the daily aggregates (pageviews, views by type, dimensions) are kept: TTL.
+    analytics_retention_days: int = Field(default=730, ge=1, le=3650)
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts the header not at all.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     # The public site the API's links point at (feeds, sitemap, preview links): its origin, and
     # each kind's page as a path with placeholders (checked here, so a typo stops the start-up).
+    # A referrer on its host counts as direct.
     site_url: NonEmpty = "https://patrickcmd.dev"
     post_url_pattern: str = "/blog/{slug}"
     project_url_pattern: str = "/projects/{id}"
@@ -154,6 +162,10 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @property
+    def site_host(self) -> str:
+        return urlsplit(self.site_url).hostname or ""
 
     @property
     def cognito_pool_region(self) -> str:

@@ -30,7 +30,9 @@ from portfolio_api.repositories.previews import PreviewLinks
 from portfolio_api.repositories.salts import SaltRepository
 from portfolio_api.repositories.sessions import SessionRepository
 from portfolio_api.repositories.sign_in_attempts import SignInAttempts
+from portfolio_api.repositories.stats import DailyStats
 from portfolio_api.repositories.views import ViewCounters
+from portfolio_api.services.audience import AudienceService
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
 from portfolio_api.services.feeds import FeedService
@@ -66,6 +68,7 @@ class Container:
     views: ViewService
     previews: PreviewService
     media: MediaService
+    audience: AudienceService
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,6 +160,14 @@ def build_container(
         shards=settings.counter_shards,
         per_client=settings.visitors_per_client_day,
         views=storage.views,
+        stats=DailyStats(
+            client=client,
+            table_name=storage.table,
+            shards=settings.counter_shards,
+            cap=settings.stats_keys_per_day,
+        ),
+        pageviews_per_visitor=settings.pageviews_per_visitor,
+        retention_days=settings.analytics_retention_days,
         content=content.by_type(),
         clock=clock,
     )
@@ -186,7 +197,14 @@ def build_container(
             pages=pages,
             links=links,
         ),
-        visitors=VisitorService(counts=counts, identities=identities, clock=clock, metrics=metrics),
+        visitors=VisitorService(
+            counts=counts,
+            identities=identities,
+            clock=clock,
+            metrics=metrics,
+            site_host=settings.site_host,
+        ),
+        audience=AudienceService(counts=counts, clock=clock),
         views=ViewService(
             counts=counts,
             counters=storage.views,

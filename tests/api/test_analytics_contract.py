@@ -1,7 +1,7 @@
 """The frontend's contract (Visitors, Analytics), checked against the app's OpenAPI.
 
 Transcribed from the contract the frontend was written against; the issue's additions
-(`day`, `yearMonth`, `title`) are on top of it.
+(`day`, `yearMonth`, `title`), and issue 15's (`pageviews`), are on top of it.
 """
 
 from typing import Any
@@ -34,8 +34,8 @@ OPERATIONS = {
     ("get", "/v1/analytics/total-views"): ("getTotalViews", set(), {"totalViews"}),
 }
 ITEM_SCHEMAS = {
-    "DailyVisitors": {"date", "visitors", "day"},
-    "MonthlyVisitors": {"month", "visitors", "yearMonth"},
+    "DailyVisitors": {"date", "visitors", "pageviews", "day"},
+    "MonthlyVisitors": {"month", "visitors", "pageviews", "yearMonth"},
     "ContentViewStat": {"contentId", "views", "title"},
 }
 

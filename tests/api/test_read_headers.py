@@ -19,6 +19,11 @@ DIGESTED_READS = [
     ("/v1/visitors/trends/monthly", "owner", PRIVATE),
     ("/v1/analytics/top-content", "owner", PRIVATE),
     ("/v1/analytics/total-views", "owner", PRIVATE),
+    ("/v1/analytics/sources", "owner", PRIVATE),
+    ("/v1/analytics/pages", "owner", PRIVATE),
+    ("/v1/analytics/devices", "owner", PRIVATE),
+    ("/v1/analytics/countries", "owner", PRIVATE),
+    ("/v1/analytics/export.csv?from=2026-11-01&to=2026-11-30", "owner", PRIVATE),
     ("/v1/auth/me", "owner", PRIVATE),
     ("/v1/auth/me", "reader", PRIVATE),
 ]

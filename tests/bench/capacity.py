@@ -68,3 +68,66 @@ class CapacityMeter:
         consumed = parsed.get("ConsumedCapacity", [])
         for entry in consumed if isinstance(consumed, list) else [consumed]:
             self._current.add(operation=model.name, consumed=entry)
+
+
+class TransactionCost:
+    """What AWS bills the committed transactions of `measure()`: 2 WCU per KB (rounded up) of
+    each item written or checked, taken after the write (an ADD or a Put only grows an item).
+    DynamoDB Local reports 2 WCU per table and transaction, whatever it writes (a 10-item
+    transaction reads 2), so this reads the items back, on a client of its own, and sizes them."""
+
+    def __init__(self, client: "DynamoDBClient", *, reader: "DynamoDBClient") -> None:
+        self._reader = reader
+        self._pending: list[tuple[str, dict[str, Any]]] = []
+        self._keys: list[tuple[str, dict[str, Any]]] | None = None
+        client.meta.events.register("provide-client-params.dynamodb.TransactWriteItems", self._keep)
+        client.meta.events.register("after-call.dynamodb.TransactWriteItems", self._commit)
+
+    @contextmanager
+    def measure(self) -> Iterator[list[int]]:
+        """Yields a list that holds, once the block is done, the WCU of each committed one."""
+        billed: list[int] = []
+        self._keys = []
+        try:
+            yield billed
+        finally:
+            billed.append(sum(self._units(table, key) for table, key in self._keys))
+            self._keys = None
+
+    def _keep(self, params: dict[str, Any], **_: Any) -> None:
+        self._pending = [
+            (operation["TableName"], operation["Key"] if "Key" in operation else _key_of(operation))
+            for entry in params["TransactItems"]
+            for operation in entry.values()
+        ]
+
+    def _commit(self, http_response: Any, **_: Any) -> None:
+        if self._keys is not None and http_response.status_code == 200:
+            self._keys.extend(self._pending)
+
+    def _units(self, table: str, key: dict[str, Any]) -> int:
+        item = self._reader.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        return 2 * max(1, -(-item_bytes(item or key) // 1024))
+
+
+def _key_of(operation: dict[str, Any]) -> dict[str, Any]:
+    return {name: operation["Item"][name] for name in ("PK", "SK")}
+
+
+def item_bytes(item: Mapping[str, Any]) -> int:
+    """DynamoDB's item size: each name's UTF-8 bytes plus its value's (a number: one byte per
+    two significant digits, plus one)."""
+    return sum(len(name.encode()) + _value_bytes(value) for name, value in item.items())
+
+
+def _value_bytes(value: Mapping[str, Any]) -> int:
+    ((kind, inner),) = value.items()
+    if kind == "S":
+        return len(str(inner).encode())
+    if kind == "N":
+        return -(-len(str(inner).strip("-").replace(".", "").strip("0") or "0") // 2) + 1
+    if kind == "B":
+        return len(inner)
+    if kind in ("SS", "NS"):
+        return sum(_value_bytes({kind[0]: element}) for element in inner)
+    return 1

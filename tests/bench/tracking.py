@@ -1,9 +1,12 @@
 """`make bench` for analytics: tracking under load over real HTTP, and what each call costs.
 
 uvicorn (a child process, as `make dev` runs it) serves DynamoDB Local. 50 clients send 2,000
-track requests, each from a distinct visitor and address (X-Forwarded-For, trusted here); then
-the same for views of one post. Lost updates are the final count minus the `tracked: true`
-answers, and must be 0. Figures, no asserts.
+track requests, each from a distinct visitor (its own address, through one trusted proxy hop)
+with a page body (`page_body`: 40 paths, 50 referrers, 3 UTM sources, 4 time zones, so the
+dimension items fill and fold into "other"); then the same for views of one post. Lost updates
+are the final count minus the `tracked: true` answers, and must be 0. Figures, no asserts.
+
+Run alone: `uv run --frozen python -m tests.bench.tracking`.
 """
 
 import json
@@ -24,7 +27,7 @@ from portfolio_api.devstack.dynamodb_local import DynamoDBLocal
 from portfolio_api.devstack.processes import free_port
 from portfolio_api.devstack.stack import ApiServer
 from portfolio_api.models.posts import Post, PostCreate
-from tests.bench.capacity import CapacityMeter
+from tests.bench.capacity import CapacityMeter, TransactionCost
 from tests.bench.content import (
     EPHEMERAL,
     REGION,
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
 
 REQUESTS = 2_000
 CLIENTS = 50
+ZONES = ("Africa/Kampala", "Europe/Berlin", "America/New_York", "Asia/Tokyo")
 type Call = Callable[[int], bool | None]
 
 
@@ -115,8 +119,9 @@ class Browsers:
         return client
 
     def tracked(self, path: str, *, number: int, body: object = None) -> bool | None:
-        headers = from_address(number, browser(number))
-        response = self.client().post(path, json=body, headers=headers)
+        response = self.client().post(
+            path, json=body, headers=from_address(number, browser(number))
+        )
         return bool(response.json()["tracked"]) if response.status_code == 200 else None
 
     def read(self, path: str, field: str) -> int:
@@ -177,6 +182,15 @@ class RawVisits:
         return sum(int(item["count"]["N"]) for item in response["Responses"][TABLE])
 
 
+def page_body(number: int) -> dict[str, str]:
+    """What page `number` sends: more referrers than a day's item keeps, so some fold."""
+    return {
+        "url": f"https://patrickcmd.dev/blog/post-{number % 40}?utm_source=s{number % 3}",
+        "referrer": f"https://www.ref{number % 50}.example/path",
+        "timeZone": ZONES[number % len(ZONES)],
+    }
+
+
 def raw_client(endpoint_url: str) -> "DynamoDBClient":
     """Its own connection pool, one connection per load thread."""
     config = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=CLIENTS)
@@ -191,7 +205,7 @@ def loads(url: str, *, raw: RawVisits, post: Post) -> list[Load]:
             run_load(name="raw boto3 (a visit's calls)", call=raw.visit, final=raw.total),
             run_load(
                 name="POST /v1/visitors/track",
-                call=lambda n: browsers.tracked("/v1/visitors/track", number=n),
+                call=lambda n: browsers.tracked("/v1/visitors/track", number=n, body=page_body(n)),
                 final=lambda: browsers.read("/v1/visitors/count", "count"),
             ),
             run_load(
@@ -230,9 +244,18 @@ def capacity(stack: Stack, *, post: Post) -> None:
     as_json = visitor | {"Content-Type": "application/json"}
     track_visit = {"method": "POST", "path": "/v1/visitors/track", "headers": visitor}
     track_view = {"method": "POST", "path": "/v1/analytics/track", "headers": as_json}
+    with_page = {
+        "method": "POST",
+        "path": "/v1/visitors/track",
+        "headers": browser(10**6 + 1) | {"Content-Type": "application/json"},
+    }
+    other_page = json.dumps(page_body(7))
     calls: list[tuple[str, dict[str, Any]]] = [
-        ("track visit (counted)", track_visit),
-        ("track visit (repeat)", track_visit),
+        ("track visit, no body (counted)", track_visit),
+        ("track visit, no body (repeat)", track_visit),
+        ("track visit with a page (counted)", with_page | {"body": json.dumps(page_body(1))}),
+        ("track visit with a page (repeat: new page)", with_page | {"body": other_page}),
+        ("track visit with a page (repeat: same page)", with_page | {"body": other_page}),
         ("visitor count", {"method": "GET", "path": "/v1/visitors/count"}),
         ("track view (counted)", track_view | {"body": view}),
         ("track view (repeat)", track_view | {"body": view}),
@@ -242,19 +265,37 @@ def capacity(stack: Stack, *, post: Post) -> None:
         ("monthly trends, 6 months (owner)", _owner(stack, "/v1/visitors/trends/monthly")),
         ("top content, 5 a type (owner)", _owner(stack, "/v1/analytics/top-content")),
         ("total views (owner)", _owner(stack, "/v1/analytics/total-views")),
+        ("sources, 30 days (owner)", _owner(stack, "/v1/analytics/sources")),
+        ("pages, 30 days (owner)", _owner(stack, "/v1/analytics/pages")),
+        ("devices, 30 days (owner)", _owner(stack, "/v1/analytics/devices")),
+        ("countries, 30 days (owner)", _owner(stack, "/v1/analytics/countries")),
+        ("sources, 90 days (owner)", _owner(stack, "/v1/analytics/sources", days="90")),
+        (
+            "export.csv, 2 years (owner)",
+            _owner(stack, "/v1/analytics/export.csv", **{"from": "2025-01-01", "to": "2026-12-31"}),
+        ),
     ]
-    measured = []
+    cost = TransactionCost(stack.client, reader=raw_client(stack.client.meta.endpoint_url))
+    measured, billed = [], []
     for name, request in calls:
-        with meter.measure() as usage:
+        with meter.measure() as usage, cost.measure() as units:
             response = stack.handler(rest_event(**request), None)
         if response["statusCode"] != 200:
             raise RuntimeError(f"{name}: {response['statusCode']} {body_of(response)}")
         measured.append(Measured(name=name, usage=usage))
+        if request["method"] == "POST":
+            billed.append((name, units[0]))
     print_capacity("Capacity per analytics request (owner rows include the auth read)", measured)
+    print(
+        "\n## WCU of the committed transactions by AWS's rule (DynamoDB Local reports 2 a table)\n"
+    )
+    print("| request | WCU |\n|---|---:|")
+    for name, units_billed in billed:
+        print(f"| {name} | {units_billed} |")
 
 
-def _owner(stack: Stack, path: str) -> dict[str, Any]:
-    return {"method": "GET", "path": path, "headers": stack.owner}
+def _owner(stack: Stack, path: str, **query: str) -> dict[str, Any]:
+    return {"method": "GET", "path": path, "headers": stack.owner, "query": query or None}
 
 
 def run() -> None:
@@ -262,8 +303,7 @@ def run() -> None:
         stack = build_stack(endpoint_url=dynamodb.endpoint_url)
         post = stack.posts.create(data=PostCreate.model_validate(post_body(1)))
         post = stack.posts.publish(item_id=post.id, precondition=None)
-        # One address brings at most VISITORS_PER_CLIENT_DAY new visitors: each request comes
-        # from its own, through a proxy the app trusts.
+        # Each visitor has its own address, told by X-Forwarded-For, as one address is capped.
         settings = bench_settings(endpoint_url=dynamodb.endpoint_url).model_copy(
             update={"trusted_proxy_hops": 1}
         )

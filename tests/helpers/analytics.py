@@ -11,6 +11,7 @@ from portfolio_api.repositories.analytics import AnalyticsRepository, ContentChe
 from portfolio_api.repositories.content import ContentRepository
 from portfolio_api.repositories.kinds import CERTIFICATIONS, POSTS, PROJECTS
 from portfolio_api.repositories.salts import SaltRepository
+from portfolio_api.repositories.stats import DailyStats
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.identities import VisitorIdentities
 from portfolio_api.services.visitors import VisitorService
@@ -63,6 +64,8 @@ def analytics_on(
     shards: int = 4,
     per_client: int = 10,
     metrics: MetricsSink | None = None,
+    stats_cap: int = 30,
+    pageviews_per_visitor: int = 50,
 ) -> Analytics:
     client, table, ephemeral = backend
     counters = ViewCounters(client=client, table_name=table)
@@ -85,6 +88,9 @@ def analytics_on(
         shards=shards,
         per_client=per_client,
         views=counters,
+        stats=DailyStats(client=client, table_name=table, shards=shards, cap=stats_cap),
+        pageviews_per_visitor=pageviews_per_visitor,
+        retention_days=730,
         content=content,
         clock=clock,
     )
@@ -95,6 +101,7 @@ def analytics_on(
         identities=identities,
         clock=clock,
         metrics=metrics or BusinessMetrics(environment="test", enabled=False),
+        site_host="patrickcmd.dev",
     )
     return Analytics(
         posts=posts,

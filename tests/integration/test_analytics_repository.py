@@ -1,6 +1,7 @@
 """Dedup records, counters and salts on the single table, against moto and DynamoDB Local."""
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -8,7 +9,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from portfolio_api.core.clock import iso_utc
-from portfolio_api.models.analytics import ContentType, Counter, Outcome, View, Visit, VisitorSignal
+from portfolio_api.models.analytics import (
+    ContentType,
+    Counter,
+    Dimension,
+    Outcome,
+    View,
+    Visit,
+    VisitorSignal,
+)
 from portfolio_api.models.content import Status
 from portfolio_api.repositories.attributes import EXPIRES_AT, key
 from tests.helpers.analytics import SIGNAL, Analytics, analytics_on
@@ -48,6 +57,7 @@ def _view(content_id: str, visitor: str = "v1", *, client: str | None = None) ->
         client=client or visitor,
         content_type=ContentType.BLOG,
         content_id=content_id,
+        day="2026-11-26",
         now=NOON,
         expires_at=MIDNIGHT,
     )
@@ -298,3 +308,28 @@ def test_a_view_of_a_scheduled_item_counts_only_once_its_time_has_come(
     # THEN the content check refused the first (its publishedTime is later) and not the second
     assert (early, on_time) == (Outcome.NO_CONTENT, Outcome.COUNTED)
     assert analytics.counters.views(entity="POST", item_id=post.id) == 1
+
+
+def test_a_days_aggregates_carry_the_retention_as_their_ttl(
+    analytics: Analytics, any_dynamodb: Backend
+) -> None:
+    # WHEN a visit with a page is recorded on 2026-11-26, then a view
+    visit = _visit("a")
+    with_page = replace(visit, page="/blog/x")
+    assert analytics.counts.record_visit(visit=with_page) is Outcome.COUNTED
+    # THEN the day's page item, on whichever shard it went, lapses 730 days after its day
+    lapses = int(datetime(2028, 11, 25, tzinfo=UTC).timestamp())
+    items = [
+        any_dynamodb.client.get_item(
+            TableName=any_dynamodb.table,
+            Key={"PK": {"S": f"STATS#PAGE#VIEWS#{shard}"}, "SK": {"S": "2026-11-26"}},
+        ).get("Item")
+        for shard in range(4)
+    ]
+    [item] = [item for item in items if item]
+    assert item["expiresAt"] == {"N": str(lapses)}
+    assert item["k:/blog/x"] == {"N": "1"}
+    # AND the ranking reads it back
+    assert analytics.counts.ranked(
+        dimension=Dimension.PAGE_VIEWS, first="2026-11-01", last="2026-11-30"
+    ) == {"/blog/x": 1}

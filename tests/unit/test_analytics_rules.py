@@ -15,6 +15,7 @@ from portfolio_api.core.calendar import Month, day_label, last_days, last_months
 from portfolio_api.core.errors import DependencyUnavailable
 from portfolio_api.models.analytics import ContentType, Outcome, Visit
 from portfolio_api.repositories.analytics import TRANSACT_ATTEMPTS, AnalyticsRepository
+from portfolio_api.repositories.stats import DailyStats
 from portfolio_api.repositories.views import ViewCounters
 from portfolio_api.services.bots import is_automated
 from tests.helpers.aws import REGION, transaction_collided
@@ -104,6 +105,9 @@ def _stubbed_repository() -> tuple[AnalyticsRepository, Stubber, FakeClock]:
         shards=4,
         per_client=10,
         views=ViewCounters(client=client, table_name="t"),
+        stats=DailyStats(client=client, table_name="t", shards=4, cap=30),
+        pageviews_per_visitor=50,
+        retention_days=730,
         content={},
         clock=clock,
     )

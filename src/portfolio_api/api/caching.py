@@ -113,6 +113,17 @@ def digested[M: BaseModel](
     )
 
 
+def digested_csv(
+    text: str, *, name: str, known: KnownTags | None, viewer: Principal | None
+) -> Response:
+    """`digested` for a CSV answer: its tag is a digest of the text itself."""
+    etag = weak_etag(name, text)
+    headers = caching_headers(etag=etag, viewer=viewer)
+    if known is not None and known.match(etag):
+        raise NotModified(headers)
+    return Response(text, media_type="text/csv", headers=headers)
+
+
 async def _not_modified(_: Request, exc: Exception) -> Response:
     headers = exc.headers if isinstance(exc, NotModified) else {}
     return Response(status_code=304, headers=headers)

@@ -23,6 +23,7 @@ from portfolio_api.models.certifications import Certification
 from portfolio_api.models.content import Precondition
 from portfolio_api.models.identity import Principal
 from portfolio_api.models.projects import Project
+from portfolio_api.services.audience import AudienceService
 from portfolio_api.services.auth import AuthService
 from portfolio_api.services.content import ContentService
 from portfolio_api.services.feeds import FeedService
@@ -95,6 +96,10 @@ async def get_media_service(container: ContainerDep) -> MediaService:
     return container.media
 
 
+async def get_audience_service(container: ContainerDep) -> AudienceService:
+    return container.audience
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
@@ -109,6 +114,7 @@ VisitorServiceDep = Annotated[VisitorService, Depends(get_visitor_service)]
 ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
 PreviewServiceDep = Annotated[PreviewService, Depends(get_preview_service)]
 MediaServiceDep = Annotated[MediaService, Depends(get_media_service)]
+AudienceServiceDep = Annotated[AudienceService, Depends(get_audience_service)]
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Header, Query, Response
 
 from portfolio_api.api.blocking import run_blocking
 from portfolio_api.api.caching import NOT_MODIFIED, IfNoneMatch, digested
@@ -11,6 +11,7 @@ from portfolio_api.models.analytics import (
     DaysQuery,
     MonthlyTrends,
     MonthsQuery,
+    TrackVisit,
     VisitorCount,
     VisitTracked,
 )
@@ -18,10 +19,23 @@ from portfolio_api.models.analytics import (
 router = APIRouter(prefix="/visitors", tags=["Visitors"])
 
 
-@router.post("/track", operation_id="trackVisit", responses=error_responses(503))
-async def track_visit(visitors: VisitorServiceDep, visitor: Visitor) -> VisitTracked:
-    """Count this visitor once per UTC day (bots never); returns the all-time total."""
-    return await run_blocking(visitors.track, signal=visitor)
+@router.post("/track", operation_id="trackVisit", responses=error_responses(400, 413, 503))
+async def track_visit(
+    visitors: VisitorServiceDep,
+    visitor: Visitor,
+    page: Annotated[TrackVisit | None, Body()] = None,
+    viewer_country: Annotated[
+        str | None,
+        Header(
+            alias="CloudFront-Viewer-Country",
+            description="Set by CloudFront; the country when the body names no time zone.",
+        ),
+    ] = None,
+) -> VisitTracked:
+    """Count this visitor once per UTC day (bots never), and the page's pageview; the total."""
+    return await run_blocking(
+        visitors.track, signal=visitor, page=page, viewer_country=viewer_country
+    )
 
 
 @router.get(

@@ -1,12 +1,19 @@
 """Visitor and content-view analytics: the events counted, and what the routes take and return."""
 
+import csv
+import io
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum, StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from portfolio_api.models.base import RequestSchema, ResponseSchema
-from portfolio_api.models.fields import Label
+from portfolio_api.models.fields import MAX_URL_LENGTH, ONE_LINE, Label
+
+# One request covers two years of days at most (730 rows, about 25 KB of CSV).
+MAX_EXPORT_DAYS = 731
 
 
 class ContentType(StrEnum):
@@ -24,18 +31,40 @@ class VisitorSignal:
 
 
 class Counter(StrEnum):
-    """What a counter counts: visits (in all, per day, per month), and views in all."""
+    """What a counter counts: visits (in all, per day, per month), pageviews (per day, per
+    month), views in all, and views per day by content type (one attribute per type)."""
 
     VISITS = "VISITS"
     VISITS_BY_DAY = "VISITS#DAY"
     VISITS_BY_MONTH = "VISITS#MONTH"
+    PAGEVIEWS_BY_DAY = "PAGEVIEWS#DAY"
+    PAGEVIEWS_BY_MONTH = "PAGEVIEWS#MONTH"
     VIEWS = "VIEWS"
+    VIEWS_BY_DAY = "VIEWS#DAY"
+
+
+class Dimension(StrEnum):
+    """What a day's visitors (pageviews for PAGE_VIEWS) are counted under: one item per day and
+    dimension (and shard), one attribute per key."""
+
+    REFERRER = "REFERRER"
+    UTM_SOURCE = "UTM#SOURCE"
+    UTM_MEDIUM = "UTM#MEDIUM"
+    UTM_CAMPAIGN = "UTM#CAMPAIGN"
+    PAGE_VIEWS = "PAGE#VIEWS"
+    PAGE_VISITORS = "PAGE#VISITORS"
+    BROWSER = "BROWSER"
+    OS = "OS"
+    DEVICE_TYPE = "DEVICE"
+    COUNTRY = "COUNTRY"
 
 
 class Outcome(Enum):
     """What recording a visit or a view came to."""
 
     COUNTED = "counted"
+    # A visitor counted earlier today: this call counted a pageview alone.
+    PAGEVIEW = "pageview"
     REPEAT = "repeat"
     NO_CONTENT = "no-content"
     # The client (one IP) brought its day's quota of new visitors, or viewers of the item.
@@ -43,9 +72,40 @@ class Outcome(Enum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Traits:
+    """What a visitor's first call of the day is counted under: each a short, bounded key."""
+
+    referrer: str = "direct"
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    country: str = "unknown"
+    browser: str = "Other"
+    os: str = "Other"
+    device_type: str = "desktop"
+
+    def counted_under(self) -> list[tuple[Dimension, str]]:
+        found = [
+            (Dimension.REFERRER, self.referrer),
+            (Dimension.UTM_SOURCE, self.utm_source),
+            (Dimension.UTM_MEDIUM, self.utm_medium),
+            (Dimension.UTM_CAMPAIGN, self.utm_campaign),
+            (Dimension.COUNTRY, self.country),
+            (Dimension.BROWSER, self.browser),
+            (Dimension.OS, self.os),
+            (Dimension.DEVICE_TYPE, self.device_type),
+        ]
+        return [(dimension, key) for dimension, key in found if key is not None]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Visit:
     """A visit to count: the visitor's and its client's daily hashes, its day and month, and
-    when it lapses."""
+    when it lapses.
+
+    `page` is the path the call came from (None without a body: then only a visitor's first
+    call of the day counts, as before pageviews existed).
+    """
 
     visitor: str
     client: str
@@ -53,6 +113,8 @@ class Visit:
     month: str
     now: int
     expires_at: int
+    traits: Traits = field(default_factory=Traits)
+    page: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +125,7 @@ class View:
     client: str
     content_type: ContentType
     content_id: str
+    day: str
     now: int
     expires_at: int
 
@@ -72,6 +135,26 @@ class VisitTracked(ResponseSchema):
     tracked: bool = Field(description="Whether this call counted (false for a repeat or a bot).")
 
 
+TimeZone = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")
+]
+PageUrl = Annotated[str, StringConstraints(max_length=MAX_URL_LENGTH, pattern=ONE_LINE)]
+
+
+class TrackVisit(RequestSchema):
+    """What the page tells about itself; every field may be left out, and so may the body."""
+
+    model_config = ConfigDict(strict=True)
+
+    url: PageUrl | None = Field(None, description="`location.href`: only its path and utm_* kept.")
+    referrer: PageUrl | None = Field(
+        None, description="`document.referrer`: only its host kept; empty or this site: direct."
+    )
+    time_zone: TimeZone | None = Field(
+        None, description="`Intl.DateTimeFormat().resolvedOptions().timeZone`, for the country."
+    )
+
+
 class VisitorCount(ResponseSchema):
     count: int
 
@@ -79,12 +162,14 @@ class VisitorCount(ResponseSchema):
 class DailyVisitors(ResponseSchema):
     date: str = Field(description='The day as the dashboard labels it: "Nov 24".')
     visitors: int = Field(ge=0)
+    pageviews: int = Field(ge=0)
     day: str = Field(description="The UTC day, `YYYY-MM-DD`.")
 
 
 class MonthlyVisitors(ResponseSchema):
     month: str = Field(description='The month\'s abbreviation: "Nov".')
     visitors: int = Field(ge=0)
+    pageviews: int = Field(ge=0)
     year_month: str = Field(description="The calendar month, `YYYY-MM`.")
 
 
@@ -102,6 +187,28 @@ class DaysQuery(BaseModel):
 
 class MonthsQuery(BaseModel):
     months: int = Field(6, ge=1, le=12, description="How many calendar months, ending this one.")
+
+
+class RankQuery(BaseModel):
+    days: int = Field(30, ge=1, le=90, description="How many UTC days, ending today.")
+    limit: int = Field(10, ge=1, le=100, description="How many entries in each list.")
+
+
+class ExportQuery(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    first: date = Field(alias="from", description="The first UTC day, `YYYY-MM-DD`.")
+    last: date = Field(
+        alias="to", description="The last UTC day, `YYYY-MM-DD`, at most 2 years on."
+    )
+
+    @model_validator(mode="after")
+    def _span(self) -> "ExportQuery":
+        if self.last < self.first:
+            raise ValueError("`to` must not be before `from`")
+        if (self.last - self.first).days + 1 > MAX_EXPORT_DAYS:
+            raise ValueError(f"one export covers at most {MAX_EXPORT_DAYS} days (2 years)")
+        return self
 
 
 class TopQuery(BaseModel):
@@ -143,3 +250,80 @@ class TopContent(ResponseSchema):
 
 class TotalViews(ResponseSchema):
     total_views: int
+
+
+class SourceVisitors(ResponseSchema):
+    source: str
+    visitors: int = Field(ge=0)
+
+
+class MediumVisitors(ResponseSchema):
+    medium: str
+    visitors: int = Field(ge=0)
+
+
+class CampaignVisitors(ResponseSchema):
+    campaign: str
+    visitors: int = Field(ge=0)
+
+
+class UtmTags(ResponseSchema):
+    sources: list[SourceVisitors]
+    mediums: list[MediumVisitors]
+    campaigns: list[CampaignVisitors]
+
+
+class TrafficSources(ResponseSchema):
+    referrers: list[SourceVisitors] = Field(description='Referring hosts; "direct" for none.')
+    utm: UtmTags
+
+
+class PageStat(ResponseSchema):
+    path: str
+    pageviews: int = Field(ge=0)
+    visitors: int = Field(ge=0)
+
+
+class TopPages(ResponseSchema):
+    pages: list[PageStat] = Field(description="Most pageviews first.")
+
+
+class NamedVisitors(ResponseSchema):
+    name: str
+    visitors: int = Field(ge=0)
+
+
+class DeviceStats(ResponseSchema):
+    browsers: list[NamedVisitors]
+    operating_systems: list[NamedVisitors]
+    device_types: list[NamedVisitors]
+
+
+class CountryVisitors(ResponseSchema):
+    country: str = Field(description='ISO 3166-1 alpha-2 code, or "unknown".')
+    visitors: int = Field(ge=0)
+
+
+class CountryStats(ResponseSchema):
+    countries: list[CountryVisitors]
+
+
+class ExportRow(ResponseSchema):
+    date: str = Field(description="The UTC day, `YYYY-MM-DD`.")
+    visitors: int = Field(ge=0)
+    pageviews: int = Field(ge=0)
+    blog_views: int = Field(ge=0)
+    project_views: int = Field(ge=0)
+    certification_views: int = Field(ge=0)
+
+
+class DailyExport(ResponseSchema):
+    rows: list[ExportRow]
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ExportRow.model_json_schema(by_alias=True)["properties"])
+        for row in self.rows:
+            writer.writerow(row.model_dump(by_alias=True).values())
+        return out.getvalue()

@@ -10,16 +10,28 @@ from typing import Any
 from pydantic import BaseModel
 
 from portfolio_api.models.analytics import (
+    CampaignVisitors,
     ContentType,
     ContentViews,
     ContentViewStat,
+    CountryStats,
+    CountryVisitors,
     DailyTrends,
     DailyVisitors,
+    DeviceStats,
+    MediumVisitors,
     MonthlyTrends,
     MonthlyVisitors,
+    NamedVisitors,
+    PageStat,
+    SourceVisitors,
     TopContent,
+    TopPages,
     TotalViews,
     TrackView,
+    TrackVisit,
+    TrafficSources,
+    UtmTags,
     ViewStats,
     ViewTracked,
     VisitorCount,
@@ -135,8 +147,18 @@ _PREVIEW_LINK = PreviewLink(
     expires_at="2026-12-01T09:00:00Z",
 ).model_dump(mode="json")
 _DRAFT_POST = {**_POST, "status": "draft", "publishedAt": ""}
-_DAY = {"date": "Nov 24", "visitors": 45, "day": "2026-11-24"}
-_MONTH = {"month": "Nov", "visitors": 850, "yearMonth": "2026-11"}
+_DAY = {"date": "Nov 24", "visitors": 45, "pageviews": 112, "day": "2026-11-24"}
+_MONTH = {"month": "Nov", "visitors": 850, "pageviews": 2310, "yearMonth": "2026-11"}
+_SOURCE = {"source": "google.com", "visitors": 120}
+_PAGE = {"path": "/blog/serverless-fastapi", "pageviews": 310, "visitors": 204}
+_NAMED = {"name": "Chrome", "visitors": 410}
+_COUNTRY = {"country": "UG", "visitors": 96}
+# The export's body: CSV, not a schema of the document, so an example of its own.
+DAILY_EXPORT_CSV = (
+    "date,visitors,pageviews,blogViews,projectViews,certificationViews\n"
+    "2026-11-23,41,97,28,9,1\n"
+    "2026-11-24,45,112,30,12,3\n"
+)
 _TOP = {"contentId": _POST["id"], "views": 150, "title": _POST["title"]}
 _MEDIA_ID = "01jdz3r5s6t7v8w9x0y1z2a3bc"
 _UPLOAD_FORM = {
@@ -234,6 +256,37 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     DailyTrends: {"trends": [{**_DAY, "date": "Nov 23", "day": "2026-11-23"}, _DAY]},
     MonthlyVisitors: _MONTH,
     MonthlyTrends: {"trends": [{**_MONTH, "month": "Oct", "yearMonth": "2026-10"}, _MONTH]},
+    TrackVisit: {
+        "url": "https://patrickcmd.dev/blog/serverless-fastapi?utm_source=newsletter",
+        "referrer": "https://www.google.com/",
+        "timeZone": "Africa/Kampala",
+    },
+    SourceVisitors: _SOURCE,
+    MediumVisitors: {"medium": "email", "visitors": 31},
+    CampaignVisitors: {"campaign": "launch", "visitors": 18},
+    UtmTags: {
+        "sources": [{"source": "newsletter", "visitors": 31}],
+        "mediums": [{"medium": "email", "visitors": 31}],
+        "campaigns": [{"campaign": "launch", "visitors": 18}],
+    },
+    TrafficSources: {
+        "referrers": [{"source": "direct", "visitors": 300}, _SOURCE],
+        "utm": {
+            "sources": [{"source": "newsletter", "visitors": 31}],
+            "mediums": [{"medium": "email", "visitors": 31}],
+            "campaigns": [{"campaign": "launch", "visitors": 18}],
+        },
+    },
+    PageStat: _PAGE,
+    TopPages: {"pages": [{"path": "/", "pageviews": 520, "visitors": 400}, _PAGE]},
+    NamedVisitors: _NAMED,
+    DeviceStats: {
+        "browsers": [_NAMED, {"name": "Mobile Safari", "visitors": 150}],
+        "operatingSystems": [{"name": "Windows", "visitors": 260}],
+        "deviceTypes": [{"name": "desktop", "visitors": 380}, {"name": "mobile", "visitors": 180}],
+    },
+    CountryVisitors: _COUNTRY,
+    CountryStats: {"countries": [_COUNTRY, {"country": "unknown", "visitors": 12}]},
     TrackView: {"contentId": _POST["id"], "contentType": "blog"},
     ViewTracked: {"views": 151, "tracked": True},
     ContentViews: {"contentId": _POST["id"], "contentType": "blog", "views": 150},

@@ -61,6 +61,7 @@ class ViewService:
             client=self._identities.client_of(ip=signal.ip, today=today),
             content_type=content_type,
             content_id=content_id,
+            day=today.key,
             now=today.now,
             expires_at=today.midnight,
         )
