@@ -175,6 +175,11 @@ LAMBDA_RUNTIME_SDK := boto3 botocore
 # and the stylesheet are kept gzipped (1.7 MB -> 0.45 MB), which api/docs.py reads as well.
 SWAGGER_UI_KEPT := swagger-ui-bundle.js swagger-ui.css favicon.png
 SWAGGER_UI_GZIPPED := swagger-ui-bundle.js swagger-ui.css
+# pydantic ships a copy of Pydantic 1 (pydantic/v1, 1.0 MB with the .pyc a cold start compiled
+# when FastAPI's check for v1 models imported it). FastAPI imports it only inside
+# `except ImportError`, taking its absence for "no v1 models", and nothing of ours imports it
+# (tests/unit/test_architecture.py).
+PYDANTIC_V1 := pydantic/v1
 # Nothing at run time reads C sources, type stubs, SBOMs or the installer's RECORD files: left
 # out, they save 0.5 MB of the budget.
 NOT_RUN := -name '*.c' -o -name '*.pyi' -o -name '*-stubs' -o -path '*.dist-info/sboms' \
@@ -188,7 +193,8 @@ build-ApiFunction:
 	$(UV) pip install --quiet --target "$(ARTIFACTS_DIR)" --no-deps --only-binary :all: \
 		--python-version $(LAMBDA_PYTHON) --python-platform $(LAMBDA_PLATFORM) \
 		--link-mode copy --no-installer-metadata --requirement "$$requirements"
-	rm -rf "$(ARTIFACTS_DIR)/bin" "$(ARTIFACTS_DIR)/aws_lambda_powertools/event_handler"
+	rm -rf "$(ARTIFACTS_DIR)/bin" "$(ARTIFACTS_DIR)/aws_lambda_powertools/event_handler" \
+		"$(ARTIFACTS_DIR)/$(PYDANTIC_V1)"
 	cd "$(ARTIFACTS_DIR)/aws_lambda_powertools/utilities" && \
 		find . -mindepth 1 -maxdepth 1 $(foreach kept,$(POWERTOOLS_KEPT_UTILITIES),! -name $(kept)) \
 		-exec rm -rf {} +

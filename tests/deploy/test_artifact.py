@@ -157,6 +157,16 @@ def test_artifact_leaves_out_tests_docs_the_dev_stack_and_dev_tools(arm64_artifa
     assert stray_sources == []
 
 
+def test_artifact_leaves_out_the_copy_of_pydantic_1(arm64_artifact: Path) -> None:
+    # GIVEN the arm64 artifact
+    # WHEN its pydantic package is read
+    package = arm64_artifact / "pydantic"
+
+    # THEN Pydantic 2 is there, and not its copy of Pydantic 1 (the Makefile's PYDANTIC_V1)
+    assert (package / "main.py").is_file()
+    assert not (package / "v1").exists()
+
+
 def _pyc_flags(pyc: Path) -> int:
     """PEP 552: the header's second word; 0b01 is a hash-based .pyc that is never re-checked."""
     return int.from_bytes(pyc.read_bytes()[4:8], "little")
@@ -401,6 +411,7 @@ def test_built_handler_answers_every_event_from_the_artifact_alone(
     for module in ("portfolio_api", "pydantic_core", "jose", "rsa"):
         assert _is_inside(origins[module], x86_64_artifact), (module, origins[module])
     assert origins["cryptography"] is None  # RS256 checks run on python-jose's pure-Python backend
+    assert origins["pydantic.v1"] is None  # FastAPI's check for v1 models took its absence
     for module in ("boto3", "botocore"):
         assert _is_inside(origins[module], runtime_sdk), (module, origins[module])
     assert result["path"][:2] == [str(x86_64_artifact), str(runtime_sdk)]
