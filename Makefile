@@ -175,6 +175,21 @@ LAMBDA_RUNTIME_SDK := boto3 botocore
 # and the stylesheet are kept gzipped (1.7 MB -> 0.45 MB), which api/docs.py reads as well.
 SWAGGER_UI_KEPT := swagger-ui-bundle.js swagger-ui.css favicon.png
 SWAGGER_UI_GZIPPED := swagger-ui-bundle.js swagger-ui.css
+# pydantic ships a copy of Pydantic 1 (pydantic/v1, 1.0 MB with the .pyc a cold start compiled
+# when FastAPI's check for v1 models imported it). FastAPI imports it only inside
+# `except ImportError`, taking its absence for "no v1 models", and nothing of ours imports it
+# (tests/unit/test_architecture.py).
+PYDANTIC_V1 := pydantic/v1
+# crawler-user-agents: services/bots.py reads each entry's `pattern` alone, so the artifact's
+# copy of its JSON keeps only that (545 KB of example User-Agents, URLs and dates go), and its
+# npm, Composer and test files go too. test_artifact.py loads the list from the artifact.
+CRAWLERS := crawleruseragents
+CRAWLERS_JSON := crawler-user-agents.json
+CRAWLERS_NOT_RUN := package.json package-lock.json composer.json test_harness.py \
+	test_validation.py validate.py
+PATTERNS_ONLY := import json, pathlib, sys; path = pathlib.Path(sys.argv[1]); \
+	crawlers = json.loads(path.read_text(encoding="utf-8")); \
+	path.write_text(json.dumps([{"pattern": c["pattern"]} for c in crawlers], separators=(",", ":")))
 # Nothing at run time reads C sources, type stubs, SBOMs or the installer's RECORD files: left
 # out, they save 0.5 MB of the budget.
 NOT_RUN := -name '*.c' -o -name '*.pyi' -o -name '*-stubs' -o -path '*.dist-info/sboms' \
@@ -188,13 +203,16 @@ build-ApiFunction:
 	$(UV) pip install --quiet --target "$(ARTIFACTS_DIR)" --no-deps --only-binary :all: \
 		--python-version $(LAMBDA_PYTHON) --python-platform $(LAMBDA_PLATFORM) \
 		--link-mode copy --no-installer-metadata --requirement "$$requirements"
-	rm -rf "$(ARTIFACTS_DIR)/bin" "$(ARTIFACTS_DIR)/aws_lambda_powertools/event_handler"
+	rm -rf "$(ARTIFACTS_DIR)/bin" "$(ARTIFACTS_DIR)/aws_lambda_powertools/event_handler" \
+		"$(ARTIFACTS_DIR)/$(PYDANTIC_V1)"
 	cd "$(ARTIFACTS_DIR)/aws_lambda_powertools/utilities" && \
 		find . -mindepth 1 -maxdepth 1 $(foreach kept,$(POWERTOOLS_KEPT_UTILITIES),! -name $(kept)) \
 		-exec rm -rf {} +
 	cd "$(ARTIFACTS_DIR)/fastapi_offline/static" && \
 		find . -type f $(foreach kept,$(SWAGGER_UI_KEPT),! -name $(kept)) -delete && \
 		gzip -9n $(SWAGGER_UI_GZIPPED)
+	cd "$(ARTIFACTS_DIR)/$(CRAWLERS)" && rm -f $(CRAWLERS_NOT_RUN) && \
+		$(RUN) python -c $(call quote,$(PATTERNS_ONLY)) $(CRAWLERS_JSON)
 	find "$(ARTIFACTS_DIR)" -depth \( $(NOT_RUN) \) -exec rm -rf {} +
 	tar -C src --exclude=portfolio_api/devstack --exclude=__pycache__ --exclude='*.pyc' \
 		-cf - portfolio_api | tar -C "$(ARTIFACTS_DIR)" -xf -

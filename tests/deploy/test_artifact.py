@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crawleruseragents import CRAWLER_USER_AGENTS_DATA  # type: ignore[import-untyped]
 
 from portfolio_api.config import Settings
 from portfolio_api.devstack import REPO_ROOT
@@ -155,6 +156,64 @@ def test_artifact_leaves_out_tests_docs_the_dev_stack_and_dev_tools(arm64_artifa
     # THEN none of it is there
     assert present == []
     assert stray_sources == []
+
+
+def test_artifact_leaves_out_the_copy_of_pydantic_1(arm64_artifact: Path) -> None:
+    # GIVEN the arm64 artifact
+    # WHEN its pydantic package is read
+    package = arm64_artifact / "pydantic"
+
+    # THEN Pydantic 2 is there, and not its copy of Pydantic 1 (the Makefile's PYDANTIC_V1)
+    assert (package / "main.py").is_file()
+    assert not (package / "v1").exists()
+
+
+# Run by a bare python3.12 with the arm64 artifact alone on its path (bots.py needs nothing
+# native): the bot list as the build trimmed it, and what it makes of two User-Agents.
+BOT_LIST_CHECK = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from crawleruseragents import CRAWLER_USER_AGENTS_DATA
+from portfolio_api.services.bots import is_automated
+print(json.dumps({
+    "crawlers": CRAWLER_USER_AGENTS_DATA,
+    "crawler": is_automated(sys.argv[2]),
+    "browser": is_automated(sys.argv[3]),
+}))
+"""
+# Shaped like a browser, so only the list can tell it is Googlebot.
+GOOGLEBOT_SMARTPHONE = (
+    "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like"
+    " Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1;"
+    " +http://www.google.com/bot.html)"
+)
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def test_artifact_keeps_the_bot_list_patterns_alone_and_they_flag_a_crawler(
+    arm64_artifact: Path,
+) -> None:
+    # GIVEN the arm64 artifact, and the package's whole list as installed in the venv
+    package = arm64_artifact / "crawleruseragents"
+    # WHEN a bare python3.12 loads the bot list from the artifact and checks two User-Agents
+    bare_python = [lambda_python(), "-I", "-S", "-B", "-c", BOT_LIST_CHECK]
+    ran = subprocess.run(
+        [*bare_python, str(arm64_artifact), GOOGLEBOT_SMARTPHONE, FIREFOX],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # THEN every pattern is there, in order, and nothing else of an entry
+    assert ran.returncode == 0, ran.stderr[-4000:]
+    result = json.loads(ran.stdout)
+    assert result["crawlers"] == [{"pattern": c["pattern"]} for c in CRAWLER_USER_AGENTS_DATA]
+    # AND the list flags the crawler and not the browser
+    assert (result["crawler"], result["browser"]) == (True, False)
+    # AND only the package's module and its data are left
+    assert {path.name for path in package.iterdir()} - {"__pycache__"} == {
+        "__init__.py",
+        "crawler-user-agents.json",
+    }
 
 
 def _pyc_flags(pyc: Path) -> int:
@@ -401,6 +460,7 @@ def test_built_handler_answers_every_event_from_the_artifact_alone(
     for module in ("portfolio_api", "pydantic_core", "jose", "rsa"):
         assert _is_inside(origins[module], x86_64_artifact), (module, origins[module])
     assert origins["cryptography"] is None  # RS256 checks run on python-jose's pure-Python backend
+    assert origins["pydantic.v1"] is None  # FastAPI's check for v1 models took its absence
     for module in ("boto3", "botocore"):
         assert _is_inside(origins[module], runtime_sdk), (module, origins[module])
     assert result["path"][:2] == [str(x86_64_artifact), str(runtime_sdk)]

@@ -26,6 +26,7 @@ REPORTED_MODULES = (
     "jose",
     "rsa",
     "cryptography",
+    "pydantic.v1",
 )
 
 

@@ -1,5 +1,6 @@
 """The layering rules, on the package's own source, and on made-up modules that break each one."""
 
+import ast
 from collections.abc import Iterable, Iterator
 
 import pytest
@@ -226,3 +227,41 @@ def test_every_route_the_app_serves_is_in_a_router_module_the_rules_read() -> No
     modules = {route.endpoint.__module__ for route in routes}
     assert len(routes) >= 40
     assert {module.rsplit(".", 1)[0] for module in modules} == {"portfolio_api.api"}
+
+
+def _imports_pydantic_v1(source: str) -> bool:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        if any(name == "pydantic.v1" or name.startswith("pydantic.v1.") for name in names):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("source", "caught"),
+    [
+        ("import pydantic.v1", True),
+        ("from pydantic.v1 import BaseModel", True),
+        ("from pydantic import v1", True),
+        ("from pydantic.v1.fields import ModelField", True),
+        ("from pydantic import BaseModel", False),
+        ("from pydantic_settings import BaseSettings", False),
+    ],
+)
+def test_an_import_of_pydantic_v1_is_caught(source: str, caught: bool) -> None:
+    assert _imports_pydantic_v1(source) is caught
+
+
+def test_nothing_imports_pydantic_v1_which_the_artifact_leaves_out() -> None:
+    # GIVEN every module of src/, the dev stack too
+    sources = {path: path.read_text() for path in sorted((REPO_ROOT / "src").rglob("*.py"))}
+    # WHEN their imports are read
+    importers = [str(path) for path, source in sources.items() if _imports_pydantic_v1(source)]
+    # THEN none imports Pydantic 1's copy, which the Makefile's build-ApiFunction removes
+    assert len(sources) > 50
+    assert importers == []

@@ -152,6 +152,12 @@ def test_a_write_to_any_kind_gives_the_sitemap_a_new_tag(site: Site) -> None:
         ('<iframe src="https://example.com"></iframe>', ""),
         # CommonMark refuses the link: what is left is text, not a URL
         ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+        ('<a href="vbscript:msgbox(1)">x</a>', ">x</a>"),
+        ('<a href=" java\tscript:alert(1)">x</a>', ">x</a>"),
+        ('<img src="data:image/svg+xml,<svg onload=alert(1)>">', "<img>"),
+        ("<style>p { background: url(javascript:alert(1)) }</style>\n\nx", "<p>x</p>"),
+        ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', "<p>"),
+        ('<div id="clobber" onmouseover="alert(1)">x</div>', "<div>x</div>"),
     ],
 )
 def test_markdown_becomes_html_without_script(markdown: str, kept: str) -> None:
@@ -160,5 +166,66 @@ def test_markdown_becomes_html_without_script(markdown: str, kept: str) -> None:
     # THEN what is harmless is kept, and no script, handler, style or script URL is left
     assert kept in html
     assert "<script" not in html
-    for attribute in ("onerror", "onload", "style=", 'href="javascript', 'src="javascript'):
+    assert "<style" not in html
+    for attribute in ("onerror", "onload", "onmouseover", "style=", "id="):
         assert attribute not in html.lower()
+    for scheme in ("javascript", "vbscript", "data"):
+        for url in ("href", "src"):
+            assert f'{url}="{scheme}' not in html.lower()
+
+
+SAFE_MARKDOWN = """# Title
+
+## Part
+
+- one
+- two
+
+1. first
+
+```python
+if a < b:
+    print("indented")
+```
+
+| a | b |
+|:--|--:|
+| 1 | 2 |
+
+[site](https://example.com) [mail](mailto:me@example.com) [post](/blog/other)
+![photo](https://example.com/a.png) *em* **strong** ~~gone~~ `code`
+"""
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "<h1>Title</h1>",
+        "<h2>Part</h2>",
+        "<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
+        "<ol>\n<li>first</li>\n</ol>",
+        '<pre><code class="language-python">if a &lt; b:\n    print("indented")\n</code></pre>',
+        "<th>a</th>",
+        "<td>2</td>",
+        '<a href="https://example.com" rel="noopener noreferrer">site</a>',
+        '<a href="mailto:me@example.com" rel="noopener noreferrer">mail</a>',
+        '<a href="/blog/other" rel="noopener noreferrer">post</a>',
+        '<img src="https://example.com/a.png" alt="photo">',
+        "<em>em</em>",
+        "<strong>strong</strong>",
+        "<s>gone</s>",
+        "<code>code</code>",
+    ],
+)
+def test_markdown_keeps_what_a_post_is_made_of(kept: str) -> None:
+    # WHEN a post's usual Markdown is rendered for a feed
+    html = safe_html(SAFE_MARKDOWN)
+    # THEN its headings, lists, code (indentation too), table, links, image and emphasis remain
+    assert kept in html
+
+
+def test_an_image_over_plain_http_loses_its_url() -> None:
+    # WHEN an image is served over http (a reader on https would show mixed content)
+    html = safe_html("![photo](http://example.com/a.png)")
+    # THEN the image stays, without its URL
+    assert html == '<p><img alt="photo"></p>\n'
