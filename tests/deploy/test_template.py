@@ -650,6 +650,8 @@ def test_access_logs_hold_no_caller_identity_and_no_body(cfn: dict[str, Any]) ->
     assert {"protocol", "responseLength", "integrationError"} <= set(fields)
     assert "$context.identity" not in log_format
     assert not re.search(r"sourceIp|userAgent|body", log_format, re.IGNORECASE)
+    # The route's template alone: a preview link's token travels in the path itself.
+    assert "$context.path" not in log_format
     log_group = setting["DestinationArn"]["Fn::GetAtt"][0]
     assert "RetentionInDays" in cfn["Resources"][log_group]["Properties"]
     assert all(entry["DataTraceEnabled"] is False for entry in _stage(cfn)["MethodSettings"])
