@@ -14,6 +14,7 @@ from portfolio_api.api.deps import (
 from portfolio_api.api.errors import error_responses
 from portfolio_api.api.params import ContentId, ContentTypeParam
 from portfolio_api.models.analytics import (
+    DAILY_EXPORT_CSV,
     ContentViews,
     CountryStats,
     DeviceStats,
@@ -28,7 +29,6 @@ from portfolio_api.models.analytics import (
     ViewStats,
     ViewTracked,
 )
-from portfolio_api.models.examples import DAILY_EXPORT_CSV
 
 router = APIRouter(prefix="/analytics", tags=["Analytics"])
 

@@ -327,3 +327,12 @@ class DailyExport(ResponseSchema):
         for row in self.rows:
             writer.writerow(row.model_dump(by_alias=True).values())
         return out.getvalue()
+
+
+# The export's body as the document shows it: CSV, not a schema, so an example of its own,
+# kept here rather than in models/examples.py, which only the document's first build imports.
+DAILY_EXPORT_CSV = (
+    "date,visitors,pageviews,blogViews,projectViews,certificationViews\n"
+    "2026-11-23,41,97,28,9,1\n"
+    "2026-11-24,45,112,30,12,3\n"
+)

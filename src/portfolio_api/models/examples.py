@@ -153,12 +153,6 @@ _SOURCE = {"source": "google.com", "visitors": 120}
 _PAGE = {"path": "/blog/serverless-fastapi", "pageviews": 310, "visitors": 204}
 _NAMED = {"name": "Chrome", "visitors": 410}
 _COUNTRY = {"country": "UG", "visitors": 96}
-# The export's body: CSV, not a schema of the document, so an example of its own.
-DAILY_EXPORT_CSV = (
-    "date,visitors,pageviews,blogViews,projectViews,certificationViews\n"
-    "2026-11-23,41,97,28,9,1\n"
-    "2026-11-24,45,112,30,12,3\n"
-)
 _TOP = {"contentId": _POST["id"], "views": 150, "title": _POST["title"]}
 _MEDIA_ID = "01jdz3r5s6t7v8w9x0y1z2a3bc"
 _UPLOAD_FORM = {
