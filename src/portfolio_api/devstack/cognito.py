@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Self
 import boto3
 from moto.server import ThreadedMotoServer
 
+from portfolio_api.devstack.aws import local_endpoint
 from portfolio_api.devstack.processes import Service, free_port
 
 if TYPE_CHECKING:
@@ -59,13 +60,7 @@ class MotoServer(Service):
 
 
 def cognito_client(*, endpoint_url: str, region: str) -> "CognitoIdentityProviderClient":
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106  # moto accepts any credentials
-    )
+    return boto3.client("cognito-idp", **local_endpoint(endpoint_url=endpoint_url, region=region))
 
 
 def create_user_pool(

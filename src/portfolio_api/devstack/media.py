@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import boto3
 
+from portfolio_api.devstack.aws import local_endpoint
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
@@ -17,13 +19,7 @@ PUBLIC_PREFIX = "media"
 
 
 def s3_client(*, endpoint_url: str, region: str) -> "S3Client":
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106  # moto accepts any credentials
-    )
+    return boto3.client("s3", **local_endpoint(endpoint_url=endpoint_url, region=region))
 
 
 def create_media_bucket(
